@@ -1,0 +1,519 @@
+//! The tagger: sentences, act occurrences with their position, and the structural
+//! decisions (summaries by overlap, question types, offers before probes).
+
+use super::{detect_language, lexicon, lexicon::normalise, Act};
+use crate::transcript::{Kind, Lang, Role, Transcript};
+use std::collections::HashSet;
+
+/// One sentence of a turn.
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    /// As written (for quotes).
+    pub text: String,
+    /// Lower-cased and folded (what patterns see).
+    pub norm: String,
+    /// Ends in '?' or opens like a question.
+    pub question: bool,
+}
+
+/// An act at a position in a turn: sentence index and byte offset in its normalised text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tag {
+    pub act: Act,
+    pub sentence: usize,
+    pub offset: usize,
+    pub end: usize,
+}
+
+impl Tag {
+    pub fn pos(&self) -> (usize, usize) {
+        (self.sentence, self.offset)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct TaggedTurn {
+    /// 0-based index into the transcript's turns.
+    pub index: usize,
+    pub role: Role,
+    pub sentences: Vec<Sentence>,
+    /// Sorted by position.
+    pub tags: Vec<Tag>,
+    pub words: usize,
+}
+
+impl TaggedTurn {
+    pub fn has(&self, act: Act) -> bool {
+        self.tags.iter().any(|t| t.act == act)
+    }
+    pub fn first(&self, act: Act) -> Option<&Tag> {
+        self.tags.iter().find(|t| t.act == act)
+    }
+    /// Is there an `act` before position `pos` in this turn?
+    pub fn has_before(&self, act: Act, pos: (usize, usize)) -> bool {
+        self.tags.iter().any(|t| t.act == act && t.pos() < pos)
+    }
+    /// The sentence holding a tag, as written.
+    pub fn quote_at(&self, tag: &Tag) -> &str {
+        &self.sentences[tag.sentence].text
+    }
+    pub fn only(&self, allowed: &[Act]) -> bool {
+        self.tags.iter().all(|t| allowed.contains(&t.act))
+    }
+}
+
+/// A transcript with every turn tagged.
+pub struct TaggedTranscript<'a> {
+    pub transcript: &'a Transcript,
+    pub lang: Lang,
+    pub kind: Kind,
+    pub turns: Vec<TaggedTurn>,
+    /// Index (into `turns`) of the need statement.
+    pub need: Option<usize>,
+    /// The need is a pure factual question (the understanding rules do not apply).
+    pub factual: bool,
+}
+
+impl<'a> TaggedTranscript<'a> {
+    /// Index of the first agent turn with a solution, after the need statement.
+    pub fn first_solution(&self) -> Option<usize> {
+        let from = self.need.unwrap_or(0);
+        self.turns
+            .iter()
+            .skip(from)
+            .find(|t| t.role == Role::Agent && t.has(Act::Solution))
+            .map(|t| t.index)
+    }
+}
+
+/// Split text into sentences on . ? ! (followed by space or end) and line breaks.
+pub fn split_sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\n' {
+            push_sentence(&mut out, &mut cur);
+            i += 1;
+            continue;
+        }
+        cur.push(c);
+        if matches!(c, '.' | '?' | '!' | '…') {
+            // Take the run of terminators ("?!", "...").
+            while i + 1 < chars.len() && matches!(chars[i + 1], '.' | '?' | '!' | '…' | '"' | '\'' | ')') {
+                i += 1;
+                cur.push(chars[i]);
+            }
+            if i + 1 >= chars.len() || chars[i + 1].is_whitespace() {
+                push_sentence(&mut out, &mut cur);
+            }
+        }
+        i += 1;
+    }
+    push_sentence(&mut out, &mut cur);
+    out
+}
+
+fn push_sentence(out: &mut Vec<String>, cur: &mut String) {
+    let s = cur.trim();
+    if !s.is_empty() {
+        out.push(s.to_string());
+    }
+    cur.clear();
+}
+
+/// Content words of a normalised text, reduced to a crude stem for overlap.
+pub fn content_words(norm: &str, stop: &HashSet<String>) -> Vec<String> {
+    norm.split(|c: char| !(c.is_alphanumeric()))
+        .filter(|w| (w.len() >= 3 || w.chars().all(|c| c.is_ascii_digit())) && !w.is_empty())
+        .filter(|w| !stop.contains(*w))
+        .map(stem)
+        .collect()
+}
+
+fn stem(w: &str) -> String {
+    // Five leading characters are enough to match "verdubbeld"/"verdubbeling",
+    // "charged"/"charges" without a language-specific stemmer.
+    w.chars().take(5).collect()
+}
+
+/// Upper-case shouting or "!!" in a customer turn.
+fn shouting(text: &str) -> bool {
+    if text.contains("!!") {
+        return true;
+    }
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() < 12 {
+        return false;
+    }
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    upper * 10 >= letters.len() * 6
+}
+
+/// Tag a transcript. `lang` overrides detection.
+pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
+    let lang = lang
+        .or(t.language)
+        .unwrap_or_else(|| detect_language(t.turns.iter().map(|x| x.text.as_str())));
+    let lex = lexicon(lang);
+    let mut turns: Vec<TaggedTurn> = Vec::with_capacity(t.turns.len());
+    let mut scratch = Vec::new();
+    for (index, turn) in t.turns.iter().enumerate() {
+        let mut sentences = Vec::new();
+        let mut tags = Vec::new();
+        let mut words = 0;
+        for (si, s) in split_sentences(&turn.text).into_iter().enumerate() {
+            let norm = normalise(&s);
+            words += norm.split_whitespace().count();
+            scratch.clear();
+            lex.scan(&norm, &mut scratch);
+            let mut question = s.trim_end_matches(['"', '\'', ')']).ends_with('?');
+            for &(act, start, end) in &scratch {
+                if matches!(act, Act::QuestionOpen | Act::QuestionClosed) && start <= 12 {
+                    question = true;
+                }
+                tags.push(Tag {
+                    act,
+                    sentence: si,
+                    offset: start,
+                    end,
+                });
+            }
+            if question {
+                tags.push(Tag {
+                    act: Act::Question,
+                    sentence: si,
+                    offset: 0,
+                    end: 0,
+                });
+            }
+            sentences.push(Sentence {
+                text: s,
+                norm,
+                question,
+            });
+        }
+        if turn.role() == Role::Customer && shouting(&turn.text) {
+            tags.push(Tag {
+                act: Act::Resistance,
+                sentence: 0,
+                offset: 0,
+                end: 0,
+            });
+        }
+        let mut tt = TaggedTurn {
+            index,
+            role: turn.role(),
+            sentences,
+            tags,
+            words,
+        };
+        sort_tags(&mut tt);
+        turns.push(tt);
+    }
+    let kind = t.kind.unwrap_or_else(|| guess_kind(&turns));
+    let mut tagged = TaggedTranscript {
+        transcript: t,
+        lang,
+        kind,
+        turns,
+        need: None,
+        factual: false,
+    };
+    resolve(&mut tagged, &lex.stopwords);
+    tagged
+}
+
+fn sort_tags(t: &mut TaggedTurn) {
+    t.tags
+        .sort_by(|a, b| (a.sentence, a.offset, a.act).cmp(&(b.sentence, b.offset, b.act)));
+    t.tags.dedup();
+}
+
+fn guess_kind(turns: &[TaggedTurn]) -> Kind {
+    if turns.iter().any(|t| t.role == Role::Leader) {
+        return Kind::Coaching;
+    }
+    let cues = turns
+        .iter()
+        .take(6)
+        .filter(|t| t.has(Act::CoachingCue))
+        .count();
+    let customer_greeting = turns.iter().take(3).any(|t| t.has(Act::Greeting));
+    if cues >= 2 && !customer_greeting {
+        Kind::Coaching
+    } else {
+        Kind::Call
+    }
+}
+
+/// Structural decisions over the raw act occurrences.
+fn resolve(tt: &mut TaggedTranscript, stop: &HashSet<String>) {
+    let mut customer_words: HashSet<String> = HashSet::new();
+    let mut need: Option<usize> = None;
+    for i in 0..tt.turns.len() {
+        let role = tt.turns[i].role;
+        match role {
+            Role::Customer => {
+                let turn = &mut tt.turns[i];
+                // Worry alone is not resistance; a worried turn with a real complaint is.
+                for s in &turn.sentences {
+                    customer_words.extend(content_words(&s.norm, stop));
+                }
+                if need.is_none() && is_need(turn) {
+                    need = Some(i);
+                }
+            }
+            Role::Agent => {
+                let turn = &mut tt.turns[i];
+                find_summaries(turn, &customer_words, stop, need.is_some());
+                classify_agent(turn);
+            }
+            _ => {}
+        }
+    }
+    tt.need = need;
+    tt.factual = match need {
+        Some(n) => is_factual(tt, n),
+        None => false,
+    };
+}
+
+/// Is this customer turn the need statement (not a greeting, a name or a topic announcement)?
+fn is_need(turn: &TaggedTurn) -> bool {
+    let substantive = turn.has(Act::Problem)
+        || turn.has(Act::Explore)
+        || turn.has(Act::Factual)
+        || turn.has(Act::Resistance)
+        || turn.has(Act::ManagerRequest)
+        || turn.has(Act::Question);
+    if turn.has(Act::Topic) && !substantive {
+        return false;
+    }
+    // A topic announcement with a question about it still only announces the topic when short.
+    if turn.has(Act::Topic) && turn.words < 14 && !turn.has(Act::Problem) && !turn.has(Act::Explore)
+    {
+        return false;
+    }
+    substantive || turn.words >= 10
+}
+
+/// A pure factual question: asks for one fact, no problem, no request to act, no resistance,
+/// in the need statement or any customer turn before the first solution.
+fn is_factual(tt: &TaggedTranscript, need: usize) -> bool {
+    let n = &tt.turns[need];
+    if !n.has(Act::Factual) {
+        return false;
+    }
+    let first_solution = tt.first_solution().unwrap_or(tt.turns.len());
+    tt.turns[need..first_solution.max(need + 1)]
+        .iter()
+        .filter(|t| t.role == Role::Customer)
+        .all(|t| !t.has(Act::Explore) && !t.has(Act::Problem) && !t.has(Act::Resistance))
+}
+
+/// Find summaries in an agent turn: a restatement of what the customer said, with a cue
+/// ("als ik het goed begrijp") or a check ("klopt dat?"), or a long close restatement.
+fn find_summaries(
+    turn: &mut TaggedTurn,
+    customer_words: &HashSet<String>,
+    stop: &HashSet<String>,
+    after_need: bool,
+) {
+    if !after_need || customer_words.is_empty() {
+        return;
+    }
+    let n = turn.sentences.len();
+    let mut found: Vec<((usize, usize), (usize, usize))> = Vec::new();
+    let mut si = 0;
+    while si < n {
+        let cue = turn
+            .tags
+            .iter()
+            .find(|t| t.sentence == si && t.act == Act::SummaryCue)
+            .copied();
+        let recap = turn
+            .tags
+            .iter()
+            .any(|t| t.sentence == si && t.act == Act::ClosingRecap);
+        // A check may close the same sentence or one of the next two.
+        let check = turn
+            .tags
+            .iter()
+            .find(|t| t.act == Act::CheckTag && t.sentence >= si && t.sentence <= si + 2)
+            .copied();
+        if recap {
+            si += 1;
+            continue;
+        }
+        let start = cue.map(|c| c.offset).unwrap_or(0);
+        // Where the restatement ends: the check, else the end of the cue's sentence
+        // (or the next sentence when the cue stands alone: "Let me check I've got it.").
+        let (end_s, end_o) = match check {
+            Some(c) if cue.is_some() || c.sentence == si => (c.sentence, c.end),
+            _ => {
+                let cue_alone = cue.is_some()
+                    && content_words(&turn.sentences[si].norm[start..], stop).len() < 4;
+                if cue_alone && si + 1 < n {
+                    (si + 1, turn.sentences[si + 1].norm.len())
+                } else {
+                    (si, turn.sentences[si].norm.len())
+                }
+            }
+        };
+        let mut span_words = Vec::new();
+        for s in si..=end_s {
+            let text = &turn.sentences[s].norm;
+            let a = if s == si { start.min(text.len()) } else { 0 };
+            let b = if s == end_s { end_o.min(text.len()) } else { text.len() };
+            if a < b {
+                span_words.extend(content_words(&text[a..b], stop));
+            }
+        }
+        let distinct: HashSet<&String> = span_words.iter().collect();
+        let overlap = distinct.iter().filter(|w| customer_words.contains(**w)).count();
+        let size = distinct.len();
+        let hurried = turn
+            .tags
+            .iter()
+            .any(|t| t.sentence == si && t.act == Act::Haste && cue.is_some_and(|c| t.offset <= c.offset + 4));
+        let is_summary = !hurried
+            && match (cue.is_some(), check.is_some_and(|c| c.sentence <= end_s)) {
+                (true, true) => overlap >= 1 && size >= 2,
+                (true, false) => overlap >= 2 && size >= 3,
+                (false, true) => overlap >= 3 && size >= 4 && overlap * 2 >= size,
+                (false, false) => false,
+            };
+        if is_summary {
+            found.push(((si, start), (end_s, end_o)));
+            si = end_s + 1;
+        } else {
+            si += 1;
+        }
+    }
+    for (from, to) in found {
+        // The summary wins over what looks like advice or a question inside it.
+        turn.tags.retain(|t| {
+            let inside = t.pos() >= from && (t.sentence, t.offset) < to;
+            !(inside
+                && matches!(
+                    t.act,
+                    Act::Solution
+                        | Act::Answer
+                        | Act::Offer
+                        | Act::Probe
+                        | Act::Question
+                        | Act::QuestionInline
+                        | Act::QuestionOpen
+                        | Act::QuestionClosed
+                ))
+        });
+        turn.tags.push(Tag {
+            act: Act::Summary,
+            sentence: from.0,
+            offset: from.1,
+            end: to.1,
+        });
+    }
+    sort_tags(turn);
+}
+
+/// Decide what each agent question does, and which solution forms count.
+fn classify_agent(turn: &mut TaggedTurn) {
+    let mut extra = Vec::new();
+    let dismissed: HashSet<usize> = turn
+        .tags
+        .iter()
+        .filter(|t| t.act == Act::DismissedEmpathy)
+        .map(|t| t.sentence)
+        .collect();
+    for si in 0..turn.sentences.len() {
+        let in_s = |a: Act| turn.tags.iter().any(|t| t.sentence == si && t.act == a);
+        let question = turn.sentences[si].question;
+        let offer = in_s(Act::Offer);
+        // Questions: an offer is a solution; verification, courtesy and checks are not probes.
+        let q_positions: Vec<usize> = {
+            let mut v: Vec<usize> = turn
+                .tags
+                .iter()
+                .filter(|t| t.sentence == si && t.act == Act::QuestionInline)
+                .map(|t| t.offset)
+                .collect();
+            if question {
+                v.insert(0, 0);
+            }
+            v
+        };
+        let not_probe = offer
+            || in_s(Act::Verification)
+            || in_s(Act::Courtesy)
+            || in_s(Act::Summary)
+            || (in_s(Act::CheckTag) && !in_s(Act::Probe))
+            || in_s(Act::Hold);
+        if !not_probe {
+            if let Some(&off) = q_positions.first() {
+                extra.push(Tag {
+                    act: Act::Probe,
+                    sentence: si,
+                    offset: off,
+                    end: off,
+                });
+            }
+        } else {
+            // Inline questions after a verification (in unpunctuated speech) can still probe.
+            for &off in q_positions.iter().skip(1) {
+                let covered = turn.tags.iter().any(|t| {
+                    t.sentence == si
+                        && matches!(t.act, Act::Verification | Act::Courtesy | Act::Offer | Act::CheckTag)
+                        && t.offset >= off
+                        && t.offset <= off + 24
+                });
+                if !covered {
+                    extra.push(Tag {
+                        act: Act::Probe,
+                        sentence: si,
+                        offset: off,
+                        end: off,
+                    });
+                }
+            }
+        }
+        // Solution forms: in a question only an offer solves ("Did you reset it?" asks).
+        let mut sols: Vec<usize> = turn
+            .tags
+            .iter()
+            .filter(|t| {
+                t.sentence == si && matches!(t.act, Act::Solution | Act::Answer | Act::Offer)
+            })
+            .filter(|t| t.act == Act::Offer || !question)
+            .map(|t| t.offset)
+            .collect();
+        sols.sort_unstable();
+        if let Some(&off) = sols.first() {
+            extra.push(Tag {
+                act: Act::Solution,
+                sentence: si,
+                offset: off,
+                end: off,
+            });
+        }
+    }
+    // Pattern-level probes, solutions and dismissed acknowledgements are replaced by the
+    // decisions above.
+    turn.tags.retain(|t| {
+        !(matches!(t.act, Act::Solution) || (t.act == Act::Acknowledgement && dismissed.contains(&t.sentence)))
+    });
+    turn.tags.extend(extra);
+    sort_tags(turn);
+    // Drop duplicate probes at one sentence (pattern + structural).
+    let mut seen: HashSet<(usize, Act)> = HashSet::new();
+    turn.tags.retain(|t| {
+        if matches!(t.act, Act::Probe | Act::Solution) {
+            seen.insert((t.sentence, t.act))
+        } else {
+            true
+        }
+    });
+}

@@ -1,0 +1,140 @@
+//! Input formats: detect a file's format from its content, parse it into a `Transcript`,
+//! and resolve who is agent and who is customer.
+
+pub mod plain;
+pub mod roles;
+
+use crate::transcript::Transcript;
+use anyhow::{bail, Result};
+use std::io::Read;
+use std::path::Path;
+
+/// Default largest input file accepted (64 MiB); `--max-size` changes it.
+pub const DEFAULT_MAX_SIZE: u64 = 64 * 1024 * 1024;
+
+/// How the user wants input read.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// `--input-format`: skip detection.
+    pub format: Option<String>,
+    /// `--agent NAME|LABEL|channel:N` (and config `[speakers]`): speaker key or name -> role.
+    pub speakers: Vec<(String, crate::transcript::Role)>,
+    /// Largest input accepted, in bytes; 0 means the default.
+    pub max_size: u64,
+}
+
+impl ReadOptions {
+    pub fn max_size(&self) -> u64 {
+        if self.max_size == 0 {
+            DEFAULT_MAX_SIZE
+        } else {
+            self.max_size
+        }
+    }
+}
+
+/// A parser for one format.
+pub struct Format {
+    pub name: &'static str,
+    /// Cheap content sniff: does this text look like this format?
+    pub detect: fn(&str) -> bool,
+    /// Parse the whole text. JSON Lines yields several transcripts.
+    pub parse: fn(&str, &str) -> Result<Vec<Transcript>>,
+}
+
+/// Every known format, in detection order (most specific first; plain text last).
+pub fn registry() -> Vec<Format> {
+    vec![Format {
+        name: "plain",
+        detect: plain::detect,
+        parse: plain::parse_many,
+    }]
+}
+
+/// Names of every known format, for `--input-format` and error messages.
+pub fn format_names() -> Vec<&'static str> {
+    registry().iter().map(|f| f.name).collect()
+}
+
+/// Read a file from disk (size-checked) and parse it.
+pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<Vec<Transcript>> {
+    let meta = std::fs::metadata(path).map_err(|e| anyhow::anyhow!("cannot read: {e}"))?;
+    if meta.is_dir() {
+        bail!("is a directory");
+    }
+    let limit = opts.max_size();
+    if meta.len() > limit {
+        bail!(
+            "file is {} bytes, larger than the limit of {} bytes (--max-size)",
+            meta.len(),
+            limit
+        );
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| anyhow::anyhow!("cannot read: {e}"))?;
+    parse_bytes(&bytes, &path.display().to_string(), opts)
+}
+
+/// Decode bytes as UTF-8 text (a BOM is dropped), with a clear error for binary input.
+pub fn decode(bytes: &[u8]) -> Result<&str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        bail!("binary file (contains NUL bytes), not a transcript");
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let upto = &bytes[..e.valid_up_to()];
+            let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
+            bail!(
+                "invalid UTF-8 at line {line} (byte {}); save the file as UTF-8",
+                e.valid_up_to()
+            )
+        }
+    }
+}
+
+/// Parse bytes whose origin is `source` (a path, used in messages and the report).
+pub fn parse_bytes(bytes: &[u8], source: &str, opts: &ReadOptions) -> Result<Vec<Transcript>> {
+    if bytes.len() as u64 > opts.max_size() {
+        bail!(
+            "input is {} bytes, larger than the limit of {} bytes (--max-size)",
+            bytes.len(),
+            opts.max_size()
+        );
+    }
+    let text = decode(bytes)?;
+    if text.trim().is_empty() {
+        bail!("empty file: no transcript in it");
+    }
+    let formats = registry();
+    let chosen = match &opts.format {
+        Some(name) => match formats.iter().find(|f| f.name == name.as_str()) {
+            Some(f) => f,
+            None => bail!(
+                "unknown input format '{name}' (known: {})",
+                format_names().join(", ")
+            ),
+        },
+        None => match formats.iter().find(|f| (f.detect)(text)) {
+            Some(f) => f,
+            None => bail!(
+                "unrecognised transcript format (tried: {})",
+                format_names().join(", ")
+            ),
+        },
+    };
+    let mut out = (chosen.parse)(text, source)?;
+    for t in &mut out {
+        if t.format.is_empty() {
+            t.format = chosen.name.to_string();
+        }
+        if t.source.is_empty() {
+            t.source = source.to_string();
+        }
+        roles::resolve(t, &opts.speakers)?;
+    }
+    Ok(out)
+}

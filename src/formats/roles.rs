@@ -1,0 +1,273 @@
+//! Who is who: apply what the file says (labels, `# agent:` headers), what the user says
+//! (`--agent`, config `[speakers]`), and otherwise a guess that the output reports as one.
+
+use crate::transcript::{Kind, Role, RolesSource, Transcript};
+use anyhow::Result;
+
+/// The role a speaker label implies by itself (`Klant`, `Agent`, `Collega`, ...).
+pub fn role_from_label(label: &str) -> Option<Role> {
+    let l = label.trim().to_lowercase();
+    let l = l.trim_matches(|c: char| !c.is_alphanumeric());
+    // Strip trailing numbers: "Agent 1", "Klant 2".
+    let base = l.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ' || c == '_');
+    let role = match base {
+        "agent" | "medewerker" | "medewerkster" | "csr" | "rep" | "representative" | "employee"
+        | "advisor" | "adviser" | "adviseur" | "operator" | "support" | "servicedesk"
+        | "service desk" | "klantenservice" | "customer service" | "callcenter agent"
+        | "call centre agent" | "call center agent" | "helpdesk" | "staff" | "assistant"
+        | "system" | "bot" => {
+            if matches!(base, "system" | "bot") {
+                Role::Other
+            } else {
+                Role::Agent
+            }
+        }
+        "customer" | "klant" | "caller" | "beller" | "client" | "cliënt" | "user" | "gebruiker"
+        | "consumer" | "member" | "patient" | "patiënt" | "tenant" | "huurder" | "passenger"
+        | "reiziger" => Role::Customer,
+        "leader" | "teamleider" | "team leader" | "teamlead" | "team lead" | "leidinggevende"
+        | "coach" | "manager" | "teamleidster" => Role::Leader,
+        "collega" | "colleague" | "supervisor" | "ivr" | "voice menu" | "keuzemenu"
+        | "systeem" | "backoffice" | "back office" | "other" | "derde" | "third party"
+        | "specialist" | "interpreter" | "tolk" => Role::Other,
+        _ => return None,
+    };
+    Some(role)
+}
+
+fn norm(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+/// Names listed in a header such as `# agent: Sanne, Sanne de Vries`.
+fn header_names(t: &Transcript, key: &str) -> Vec<String> {
+    t.header(key)
+        .map(|v| {
+            v.split([',', ';'])
+                .map(norm)
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Does `mapping` (a name, label or `channel:N`) name this speaker key?
+fn mapping_matches(mapping: &str, speaker: &str) -> bool {
+    let m = norm(mapping);
+    let s = norm(speaker);
+    if m == s {
+        return true;
+    }
+    if let Some(n) = m.strip_prefix("channel:") {
+        let n = n.trim();
+        return s == format!("ch_{n}") || s == format!("channel {n}") || s == format!("ch{n}");
+    }
+    // A first name maps a full name and the other way round ("Sanne" ~ "Sanne de Vries").
+    s.split_whitespace().next() == Some(m.as_str()) || m.split_whitespace().next() == Some(&s)
+}
+
+/// Opening phrases an agent uses when answering on behalf of an organisation.
+const AGENT_CUES: &[&str] = &[
+    "u spreekt met",
+    "je spreekt met",
+    "spreekt u met",
+    "waarmee kan ik",
+    "waar kan ik u",
+    "waar kan ik je",
+    "wat kan ik voor u",
+    "wat kan ik voor je",
+    "hoe kan ik u helpen",
+    "hoe kan ik je helpen",
+    "welkom bij",
+    "goedemorgen,",
+    "goedemiddag,",
+    "goedenavond,",
+    "you're speaking with",
+    "you are speaking with",
+    "you're through to",
+    "you are through to",
+    "how can i help",
+    "how may i help",
+    "how can i assist",
+    "how may i assist",
+    "what can i do for you",
+    "thank you for calling",
+    "thanks for calling",
+    "thank you for contacting",
+    "speaking, how",
+    "welcome to",
+    "my name is",
+    "this is",
+    "mijn naam is",
+];
+
+fn agent_score(text: &str) -> i32 {
+    let t = text.to_lowercase();
+    AGENT_CUES.iter().filter(|c| t.contains(*c)).count() as i32
+}
+
+/// Decide the kind (call or coaching) from headers and labels; content cues come later.
+fn kind_from_labels(t: &Transcript) -> Option<Kind> {
+    if let Some(k) = t.header("kind") {
+        return match norm(k).as_str() {
+            "coaching" | "coachgesprek" | "coaching-conversation" => Some(Kind::Coaching),
+            _ => Some(Kind::Call),
+        };
+    }
+    if !header_names(t, "leader").is_empty()
+        || t.turns.iter().any(|x| x.role == Some(Role::Leader))
+    {
+        return Some(Kind::Coaching);
+    }
+    None
+}
+
+/// Fill in every turn's role and the transcript's `roles` source.
+pub fn resolve(t: &mut Transcript, mapping: &[(String, Role)]) -> Result<()> {
+    if t.kind.is_none() {
+        t.kind = kind_from_labels(t);
+    }
+    let had_format_roles = t.turns.iter().any(|x| x.role.is_some());
+    let mut source = if had_format_roles {
+        RolesSource::Labelled
+    } else {
+        RolesSource::Unknown
+    };
+
+    // 1. What the user says wins over everything.
+    let mut mapped_any = false;
+    for turn in &mut t.turns {
+        if let Some((_, role)) = mapping
+            .iter()
+            .find(|(m, _)| mapping_matches(m, &turn.speaker))
+        {
+            turn.role = Some(*role);
+            mapped_any = true;
+        }
+    }
+    if mapped_any {
+        source = RolesSource::Mapped;
+    }
+
+    // 2. Header names and label words.
+    let headers: Vec<(Role, Vec<String>)> = [
+        (Role::Agent, "agent"),
+        (Role::Leader, "leader"),
+        (Role::Other, "other"),
+        (Role::Customer, "customer"),
+    ]
+    .iter()
+    .map(|(r, k)| (*r, header_names(t, k)))
+    .collect();
+    let mut labelled_any = false;
+    for turn in &mut t.turns {
+        if turn.role.is_some() || turn.speaker.is_empty() {
+            continue;
+        }
+        let by_header = headers.iter().find(|(_, names)| {
+            names
+                .iter()
+                .any(|n| mapping_matches(n, &turn.speaker))
+        });
+        if let Some((role, _)) = by_header {
+            turn.role = Some(*role);
+            labelled_any = true;
+        } else if let Some(role) = role_from_label(&turn.speaker) {
+            turn.role = Some(role);
+            labelled_any = true;
+        }
+    }
+    if labelled_any && source == RolesSource::Unknown {
+        source = RolesSource::Labelled;
+    }
+    if t.kind.is_none() && t.turns.iter().any(|x| x.role == Some(Role::Leader)) {
+        t.kind = Some(Kind::Coaching);
+    }
+    let coaching = t.kind == Some(Kind::Coaching);
+
+    // 3. Speakers still without a role.
+    let unknown: Vec<String> = {
+        let mut v: Vec<String> = Vec::new();
+        for turn in &t.turns {
+            if turn.role.is_none() && !turn.speaker.is_empty() && !v.contains(&turn.speaker) {
+                v.push(turn.speaker.clone());
+            }
+        }
+        v
+    };
+    if unknown.is_empty() {
+        if t.turns.iter().all(|x| x.speaker.is_empty()) && !had_format_roles && !mapped_any {
+            t.roles = RolesSource::Unknown;
+            t.warnings.push(
+                "the file has no speaker information: rules that need agent and customer are skipped"
+                    .to_string(),
+            );
+        } else {
+            t.roles = source;
+        }
+        return Ok(());
+    }
+    let has = |r: Role| t.turns.iter().any(|x| x.role == Some(r));
+    let (first, rest) = if coaching {
+        (Role::Leader, Role::Agent)
+    } else {
+        (Role::Agent, Role::Customer)
+    };
+    let fill: Option<Role> = if has(first) && !has(rest) {
+        Some(rest)
+    } else if has(rest) && !has(first) && unknown.len() == 1 {
+        Some(first)
+    } else if has(first) && has(rest) {
+        // Extra named speakers in a call with both roles known: third parties.
+        Some(Role::Other)
+    } else {
+        None
+    };
+    if let Some(role) = fill {
+        for turn in &mut t.turns {
+            if turn.role.is_none() && !turn.speaker.is_empty() {
+                turn.role = Some(role);
+            }
+        }
+        t.roles = source;
+        return Ok(());
+    }
+
+    // 4. Guess: the speaker who answers on behalf of the organisation is the agent (or, in a
+    //    coaching conversation, the one who opens is the leader).
+    let mut best = unknown[0].clone();
+    if !coaching {
+        let mut best_score = i32::MIN;
+        for (i, sp) in unknown.iter().enumerate() {
+            let early: Vec<&str> = t
+                .turns
+                .iter()
+                .filter(|x| &x.speaker == sp)
+                .take(2)
+                .map(|x| x.text.as_str())
+                .collect();
+            // The first speaker gets a small bonus: call-centre agents answer the phone.
+            let score = early.iter().map(|x| agent_score(x)).sum::<i32>() * 2
+                + if i == 0 { 1 } else { 0 };
+            if score > best_score {
+                best_score = score;
+                best = sp.clone();
+            }
+        }
+    }
+    for turn in &mut t.turns {
+        if turn.role.is_none() && !turn.speaker.is_empty() {
+            turn.role = Some(if turn.speaker == best { first } else { rest });
+        }
+    }
+    t.roles = if source == RolesSource::Unknown {
+        RolesSource::Guessed
+    } else {
+        source
+    };
+    t.warnings.push(format!(
+        "roles guessed: '{best}' is taken as the {} (use --agent NAME to say otherwise)",
+        first.as_str()
+    ));
+    Ok(())
+}

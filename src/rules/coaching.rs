@@ -1,0 +1,74 @@
+//! Coaching conversations between a team leader and an agent: diagnose first (will, skill
+//! or understanding), do not label or push; and the agent's quick agreement.
+
+use super::{Hit, RuleSpec};
+use crate::acts::{Act, TaggedTranscript};
+use crate::transcript::Role;
+
+pub fn leader_jumps_to_solution(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
+    for t in tt.turns.iter().filter(|t| t.role == Role::Leader) {
+        let diag = t.first(Act::Diagnosis).map(|x| x.pos());
+        let prop = t.first(Act::Proposal).map(|x| x.pos());
+        match (diag, prop) {
+            (Some(d), Some(p)) if d < p => return vec![],
+            (Some(_), None) => return vec![],
+            (_, Some(_)) => {
+                let s = t.first(Act::Proposal).map(|x| x.sentence);
+                return vec![Hit::at(t.index, s)];
+            }
+            (None, None) => {}
+        }
+    }
+    vec![]
+}
+
+pub fn leader_labelling(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
+    tt.turns
+        .iter()
+        .filter(|t| t.role == Role::Leader)
+        .find_map(|t| t.first(Act::Labelling).map(|x| Hit::at(t.index, Some(x.sentence))))
+        .into_iter()
+        .collect()
+}
+
+pub fn leader_pressure(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
+    let mut rebuttals = 0;
+    for t in tt.turns.iter().filter(|t| t.role == Role::Leader) {
+        if let Some(x) = t.first(Act::Pressure) {
+            return vec![Hit::at(t.index, Some(x.sentence))];
+        }
+        // Arguing on with "maar…"/"but…" turn after turn.
+        if let Some(x) = t.first(Act::Rebuttal) {
+            rebuttals += 1;
+            if rebuttals >= 2 {
+                return vec![Hit::at(t.index, Some(x.sentence))];
+            }
+        }
+    }
+    vec![]
+}
+
+pub fn agent_quick_agreement(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
+    let mut proposed_by_leader = false;
+    let mut proposed_by_agent = false;
+    for t in &tt.turns {
+        match t.role {
+            Role::Leader if t.has(Act::Proposal) => proposed_by_leader = true,
+            Role::Agent => {
+                if t.has(Act::Proposal) {
+                    proposed_by_agent = true;
+                }
+                if !proposed_by_leader || proposed_by_agent || t.has(Act::Condition) {
+                    continue;
+                }
+                if let Some(a) = t.first(Act::Agreement) {
+                    if t.has(Act::EndTalk) || t.words <= 14 {
+                        return vec![Hit::at(t.index, Some(a.sentence))];
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    vec![]
+}

@@ -1,0 +1,140 @@
+//! Further call rules: the unheard customer, a deflected manager request, hand-offs.
+
+use super::core::next_real_agent_turn;
+use super::{Hit, RuleSpec};
+use crate::acts::{tagger::content_words, lexicon, Act, TaggedTranscript};
+use crate::transcript::Role;
+use std::collections::HashSet;
+
+/// The resistance phrases of a turn, as matched (normalised).
+fn resistance_phrases(t: &crate::acts::TaggedTurn) -> Vec<String> {
+    t.tags
+        .iter()
+        .filter(|x| x.act == Act::Resistance && x.end > x.offset)
+        .map(|x| t.sentences[x.sentence].norm[x.offset..x.end].to_string())
+        .collect()
+}
+
+pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
+    let Some(fs) = tt.turns.iter().find(|t| t.role == Role::Agent && t.has(Act::Solution)) else {
+        return vec![];
+    };
+    let mut earlier: HashSet<String> = HashSet::new();
+    for t in tt.turns[..fs.index].iter().filter(|t| t.role == Role::Customer) {
+        earlier.extend(resistance_phrases(t));
+    }
+    let mut last_other = false;
+    for t in &tt.turns[fs.index + 1..] {
+        match t.role {
+            Role::Other => last_other = true,
+            Role::Agent => last_other = false,
+            Role::Customer => {
+                // Telling the story again to a colleague after a transfer is not this rule.
+                if last_other {
+                    continue;
+                }
+                if let Some(r) = t.first(Act::Repeat) {
+                    return vec![Hit::at(t.index, Some(r.sentence))];
+                }
+                let again = resistance_phrases(t).into_iter().find(|p| earlier.contains(p));
+                if again.is_some() {
+                    let s = t.first(Act::Resistance).map(|x| x.sentence);
+                    return vec![Hit::at(t.index, s)];
+                }
+                earlier.extend(resistance_phrases(t));
+            }
+            _ => {}
+        }
+    }
+    vec![]
+}
+
+pub fn manager_request_deflected(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
+    for c in tt.turns.iter().filter(|t| t.role == Role::Customer && t.has(Act::ManagerRequest)) {
+        let Some(a) = next_real_agent_turn(tt, c.index) else { continue };
+        if a.has(Act::NextStep) || a.has(Act::Handoff) {
+            continue;
+        }
+        let s = a.first(Act::Refusal).map(|x| x.sentence);
+        return vec![Hit::at(a.index, s)];
+    }
+    vec![]
+}
+
+pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
+    let stop = &lexicon(tt.lang).stopwords;
+    let mut customer_words: HashSet<String> = HashSet::new();
+    let mut handoffs: Vec<(usize, usize)> = Vec::new();
+    let mut unbriefed: Option<(usize, usize)> = None;
+    let mut last_handoff_turn: Option<usize> = None;
+    for t in &tt.turns {
+        match t.role {
+            Role::Customer => {
+                if let (Some(h), Some(r)) = (last_handoff_turn, t.first(Act::Retell)) {
+                    let _ = h;
+                    return vec![Hit::at(t.index, Some(r.sentence))];
+                }
+                for s in &t.sentences {
+                    customer_words.extend(content_words(&s.norm, stop));
+                }
+            }
+            Role::Agent => {
+                let sentences: Vec<usize> = {
+                    let mut v: Vec<usize> =
+                        t.tags.iter().filter(|x| x.act == Act::Handoff).map(|x| x.sentence).collect();
+                    v.dedup();
+                    v
+                };
+                if sentences.is_empty() {
+                    continue;
+                }
+                // A hand-off announced again after only a short "okay" from the customer is the same one.
+                let same_as_last = last_handoff_turn.is_some_and(|l| {
+                    tt.turns[l + 1..t.index]
+                        .iter()
+                        .all(|x| x.role != Role::Customer || x.words < 6)
+                });
+                if !same_as_last {
+                    for &s in &sentences {
+                        handoffs.push((t.index, s));
+                    }
+                }
+                let briefed = briefs(tt, t.index, &customer_words, stop);
+                if !briefed && !same_as_last && unbriefed.is_none() {
+                    unbriefed = Some((t.index, sentences[0]));
+                }
+                last_handoff_turn = Some(t.index);
+            }
+            _ => {}
+        }
+    }
+    if let Some((i, s)) = unbriefed {
+        return vec![Hit::at(i, Some(s))];
+    }
+    if handoffs.len() >= 2 {
+        let (i, s) = handoffs[1];
+        return vec![Hit::at(i, Some(s))];
+    }
+    vec![]
+}
+
+/// Does the agent pass the case on with this hand-off (a brief, or the case restated)?
+fn briefs(tt: &TaggedTranscript, i: usize, customer: &HashSet<String>, stop: &HashSet<String>) -> bool {
+    // The hand-off turn and the agent's next turns until the customer speaks at length.
+    for t in &tt.turns[i..] {
+        if t.index > i && t.role == Role::Customer && t.words >= 6 {
+            break;
+        }
+        if t.role != Role::Agent {
+            continue;
+        }
+        if t.has(Act::HandoffBrief) {
+            return true;
+        }
+        let words: HashSet<String> = t.sentences.iter().flat_map(|s| content_words(&s.norm, stop)).collect();
+        if words.iter().filter(|w| customer.contains(*w)).count() >= 5 {
+            return true;
+        }
+    }
+    false
+}

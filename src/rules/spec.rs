@@ -1,0 +1,281 @@
+//! A rule file (`rules/<id>.toml`): id, severity, category, messages and advice in Dutch
+//! and English, documentation under fixed headings, and examples that must fire and pass.
+
+use crate::transcript::{Kind, Lang};
+use anyhow::{anyhow, bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "info" => Some(Severity::Info),
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+    /// Sort key: errors first.
+    pub fn rank(self) -> u8 {
+        match self {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Info => 2,
+        }
+    }
+}
+
+/// Text in both languages.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Bilingual {
+    pub nl: String,
+    pub en: String,
+}
+
+impl Bilingual {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Nl => &self.nl,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// Documentation under the fixed headings.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDoc {
+    pub what: String,
+    pub why: String,
+    pub example: String,
+    pub better: String,
+    pub exceptions: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleExample {
+    pub lang: String,
+    /// "fire" or "pass".
+    pub expect: String,
+    /// 1-based turn the finding must point at (optional).
+    #[serde(default)]
+    pub turn: Option<usize>,
+    pub transcript: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    severity: String,
+    category: String,
+    #[serde(default = "default_kind")]
+    kind: String,
+    detector: String,
+    summary: Bilingual,
+    message: Bilingual,
+    advice: Bilingual,
+    doc: BTreeMap<String, RuleDoc>,
+    #[serde(default)]
+    pattern: Option<PatternDef>,
+    examples: Vec<RuleExample>,
+}
+
+fn default_kind() -> String {
+    "call".into()
+}
+
+/// What a data-only (`detector = "pattern"`) rule looks for.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PatternDef {
+    /// Whose turns: agent, customer, leader.
+    pub role: String,
+    /// Lexicon acts that count (e.g. "haste").
+    #[serde(default)]
+    pub acts: Vec<String>,
+    /// Regular expressions per language, matched on lower-cased text.
+    #[serde(default)]
+    pub nl: Vec<String>,
+    #[serde(default)]
+    pub en: Vec<String>,
+    /// Fire once per call (first match) rather than on every matching turn.
+    #[serde(default = "yes")]
+    pub once: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleSpec {
+    pub id: String,
+    pub severity: Severity,
+    pub category: String,
+    pub kind: Kind,
+    pub detector: String,
+    pub summary: Bilingual,
+    pub message: Bilingual,
+    pub advice: Bilingual,
+    pub doc_nl: RuleDoc,
+    pub doc_en: RuleDoc,
+    pub pattern: Option<super::pattern::Compiled>,
+    pub examples: Vec<RuleExample>,
+    /// Where the rule came from (for errors).
+    pub origin: String,
+}
+
+/// Line of the first occurrence of `needle` in `text` (for error messages).
+fn line_of(text: &str, needle: &str) -> Option<usize> {
+    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
+}
+
+impl RuleSpec {
+    pub fn parse(text: &str, origin: &str) -> Result<RuleSpec> {
+        let raw: RawRule = toml::from_str(text).map_err(|e| {
+            // toml's message carries line and column already.
+            anyhow!("{origin}: {}", e.to_string().trim())
+        })?;
+        let at = |needle: &str| match line_of(text, needle) {
+            Some(l) => format!("{origin}:{l}"),
+            None => origin.to_string(),
+        };
+        if raw.id.is_empty()
+            || !raw
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            bail!("{}: rule id '{}' must be kebab-case", at("id"), raw.id);
+        }
+        let severity = Severity::parse(&raw.severity).ok_or_else(|| {
+            anyhow!(
+                "{}: severity '{}' must be error, warning or info",
+                at("severity"),
+                raw.severity
+            )
+        })?;
+        let kind = super::kind_of(&raw.kind)
+            .ok_or_else(|| anyhow!("{}: kind must be 'call' or 'coaching'", at("kind")))?;
+        if super::detector(&raw.detector).is_none() {
+            bail!("{}: unknown detector '{}'", at("detector"), raw.detector);
+        }
+        let doc = |l: &str| -> Result<RuleDoc> {
+            let d = raw
+                .doc
+                .get(l)
+                .cloned()
+                .ok_or_else(|| anyhow!("{origin}: missing [doc.{l}]"))?;
+            for (name, v) in [
+                ("what", &d.what),
+                ("why", &d.why),
+                ("example", &d.example),
+                ("better", &d.better),
+                ("exceptions", &d.exceptions),
+            ] {
+                if v.trim().is_empty() {
+                    bail!("{origin}: [doc.{l}] field '{name}' is empty");
+                }
+            }
+            Ok(d)
+        };
+        let doc_nl = doc("nl")?;
+        let doc_en = doc("en")?;
+        let pattern = match (&raw.pattern, raw.detector.as_str()) {
+            (Some(p), "pattern") => Some(
+                super::pattern::Compiled::new(p)
+                    .with_context(|| at("[pattern]"))?,
+            ),
+            (None, "pattern") => bail!("{origin}: detector 'pattern' needs a [pattern] table"),
+            (Some(_), _) => bail!("{}: [pattern] is only for detector = \"pattern\"", at("[pattern]")),
+            (None, _) => None,
+        };
+        for (i, ex) in raw.examples.iter().enumerate() {
+            if Lang::parse(&ex.lang).is_none() {
+                bail!("{origin}: example {} has unknown lang '{}'", i + 1, ex.lang);
+            }
+            if ex.expect != "fire" && ex.expect != "pass" {
+                bail!("{origin}: example {} expect must be 'fire' or 'pass'", i + 1);
+            }
+        }
+        for lang in ["nl", "en"] {
+            for want in ["fire", "pass"] {
+                if !raw.examples.iter().any(|e| e.lang == lang && e.expect == want) {
+                    bail!("{origin}: needs at least one '{want}' example in '{lang}'");
+                }
+            }
+        }
+        Ok(RuleSpec {
+            id: raw.id,
+            severity,
+            category: raw.category,
+            kind,
+            detector: raw.detector,
+            summary: raw.summary,
+            message: raw.message,
+            advice: raw.advice,
+            doc_nl,
+            doc_en,
+            pattern,
+            examples: raw.examples,
+            origin: origin.to_string(),
+        })
+    }
+
+    pub fn message(&self, lang: Lang) -> &str {
+        self.message.get(lang)
+    }
+
+    pub fn doc(&self, lang: Lang) -> &RuleDoc {
+        match lang {
+            Lang::Nl => &self.doc_nl,
+            Lang::En => &self.doc_en,
+        }
+    }
+
+    /// Order in listings: call rules before coaching rules, by severity, then id order of the spec.
+    pub fn order_key(&self) -> (u8, u8, usize, String) {
+        const SPEC_ORDER: &[&str] = &[
+            "premature-solving",
+            "missing-summary",
+            "missing-follow-up",
+            "flight-reaction",
+            "unheard-customer",
+            "manager-request-deflected",
+            "repeated-handoff",
+            "hurried-handling",
+            "leader-jumps-to-solution",
+            "leader-labelling",
+            "leader-pressure",
+            "agent-quick-agreement",
+        ];
+        let pos = SPEC_ORDER
+            .iter()
+            .position(|x| *x == self.id)
+            .unwrap_or(SPEC_ORDER.len());
+        (
+            (self.kind == Kind::Coaching) as u8,
+            0,
+            pos,
+            self.id.clone(),
+        )
+    }
+}

@@ -338,21 +338,27 @@ fn find_summaries(
             .tags
             .iter()
             .any(|t| t.sentence == si && t.act == Act::ClosingRecap);
-        // A check may close the same sentence or one of the next two.
+        // A check may close the same sentence or the next one (two after a cue).
+        let reach = if cue.is_some() { 3 } else { 1 };
         let check = turn
             .tags
             .iter()
-            .find(|t| t.act == Act::CheckTag && t.sentence >= si && t.sentence <= si + 2)
+            .find(|t| t.act == Act::CheckTag && t.sentence >= si && t.sentence <= si + reach)
             .copied();
         if recap {
             si += 1;
             continue;
         }
-        let start = cue.map(|c| c.offset).unwrap_or(0);
+        // A cue inside a question ("Mag ik even terugzeggen wat ik hoorde?") opens the
+        // summary from the start of that sentence: the question is part of it.
+        let start = match cue {
+            Some(c) if !turn.sentences[si].question => c.offset,
+            _ => 0,
+        };
         // Where the restatement ends: the check, else the end of the cue's sentence
         // (or the next sentence when the cue stands alone: "Let me check I've got it.").
         let (end_s, end_o) = match check {
-            Some(c) if cue.is_some() || c.sentence == si => (c.sentence, c.end),
+            Some(c) => (c.sentence, c.end),
             _ => {
                 let cue_alone = cue.is_some()
                     && content_words(&turn.sentences[si].norm[start..], stop).len() < 4;

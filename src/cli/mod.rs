@@ -1,5 +1,6 @@
 //! The command line: clap definitions and one file per command.
 
+mod acts_cmd;
 mod check;
 pub mod common;
 mod review;
@@ -34,6 +35,8 @@ pub enum Command {
     Rules(rules_cmd::RulesArgs),
     /// Print a rule's documentation.
     Explain(rules_cmd::ExplainArgs),
+    /// Show the dialogue acts found in each sentence (why a rule fired).
+    Acts(acts_cmd::Args),
 }
 
 /// Run the command line; returns the process exit code.
@@ -45,6 +48,7 @@ pub fn main() -> i32 {
         Command::Test(a) => test_cmd::run(a),
         Command::Rules(a) => rules_cmd::run_rules(a),
         Command::Explain(a) => rules_cmd::run_explain(a),
+        Command::Acts(a) => acts_cmd::run(a),
     };
     match result {
         Ok(code) => code,

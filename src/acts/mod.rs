@@ -52,6 +52,7 @@ acts! {
     LookUp => "look-up",
     Hold => "hold",
     SummaryCue => "summary-cue",
+    SummaryLead => "summary-lead",
     CheckTag => "check-tag",
     ClosingRecap => "closing-recap",
     Acknowledgement => "acknowledgement",

@@ -329,17 +329,31 @@ fn find_summaries(
     let mut found: Vec<((usize, usize), (usize, usize))> = Vec::new();
     let mut si = 0;
     while si < n {
-        let cue = turn
+        let strong = turn
             .tags
             .iter()
             .find(|t| t.sentence == si && t.act == Act::SummaryCue)
             .copied();
+        // A weak lead ("So your…", "Dus u…") opens a summary only with a check or a close
+        // restatement; a strong cue ("If I understand you correctly") with less.
+        let lead = turn
+            .tags
+            .iter()
+            .find(|t| t.sentence == si && t.act == Act::SummaryLead)
+            .copied();
+        let cue = strong.or(lead);
         let recap = turn
             .tags
             .iter()
             .any(|t| t.sentence == si && t.act == Act::ClosingRecap);
         // A check may close the same sentence or the next one (two after a cue).
-        let reach = if cue.is_some() { 3 } else { 1 };
+        let reach = if strong.is_some() {
+            3
+        } else if lead.is_some() {
+            2
+        } else {
+            1
+        };
         let check = turn
             .tags
             .iter()
@@ -385,12 +399,15 @@ fn find_summaries(
             .tags
             .iter()
             .any(|t| t.sentence == si && t.act == Act::Haste && cue.is_some_and(|c| t.offset <= c.offset + 4));
+        let checked = check.is_some_and(|c| c.sentence <= end_s);
         let is_summary = !hurried
-            && match (cue.is_some(), check.is_some_and(|c| c.sentence <= end_s)) {
-                (true, true) => overlap >= 1 && size >= 2,
-                (true, false) => overlap >= 2 && size >= 3,
-                (false, true) => overlap >= 3 && size >= 4 && overlap * 2 >= size,
-                (false, false) => false,
+            && match (strong.is_some(), lead.is_some(), checked) {
+                (true, _, true) => overlap >= 1 && size >= 2,
+                (true, _, false) => overlap >= 2 && size >= 3,
+                (false, true, true) => overlap >= 2 && size >= 3,
+                (false, true, false) => overlap >= 4 && overlap * 2 >= size,
+                (false, false, true) => overlap >= 3 && size >= 4 && overlap * 2 >= size,
+                (false, false, false) => false,
             };
         if is_summary {
             found.push(((si, start), (end_s, end_o)));

@@ -49,20 +49,24 @@ pub fn leader_pressure(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
 }
 
 pub fn agent_quick_agreement(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
-    let mut proposed_by_leader = false;
-    let mut proposed_by_agent = false;
+    // The leader has pushed a plan (a proposal, or pressure) and the agent has not shaped
+    // it with a condition or an idea of their own.
+    let mut pushed = false;
+    let mut shaped = false;
     for t in &tt.turns {
         match t.role {
-            Role::Leader if t.has(Act::Proposal) => proposed_by_leader = true,
+            Role::Leader if t.has(Act::Proposal) || t.has(Act::Pressure) => pushed = true,
             Role::Agent => {
-                if t.has(Act::Proposal) {
-                    proposed_by_agent = true;
+                if t.has(Act::Condition) {
+                    shaped = true;
                 }
-                if !proposed_by_leader || proposed_by_agent || t.has(Act::Condition) {
+                if !pushed || shaped {
                     continue;
                 }
                 if let Some(a) = t.first(Act::Agreement) {
-                    if t.has(Act::EndTalk) || t.words <= 14 {
+                    // Asking back ("can I ask what prompted that?") is not agreeing.
+                    let asks = t.sentences.iter().any(|s| s.question);
+                    if t.has(Act::EndTalk) || (t.words <= 14 && !t.has(Act::Rebuttal) && !asks) {
                         return vec![Hit::at(t.index, Some(a.sentence))];
                     }
                 }

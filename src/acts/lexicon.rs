@@ -174,9 +174,29 @@ pub fn ascii_boundaries(p: &str) -> String {
 }
 
 /// Lower-case and fold accented Latin letters and typographic punctuation to ASCII.
+/// Tokenised transcripts ("I 've", "do n't") are joined back ("i've", "don't").
 pub fn normalise(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' && i > 0 && chars[i - 1].is_alphanumeric() {
+            let rest = &chars[i + 1..];
+            let clitic = matches!(rest.first(), Some('\'' | '’')) && {
+                let word: String = rest[1..]
+                    .iter()
+                    .take_while(|c| c.is_alphabetic())
+                    .flat_map(|c| c.to_lowercase())
+                    .collect();
+                matches!(word.as_str(), "s" | "ve" | "ll" | "re" | "d" | "m" | "t")
+            };
+            let nt = rest.len() >= 3
+                && matches!(rest[0], 'n' | 'N')
+                && matches!(rest[1], '\'' | '’')
+                && matches!(rest[2], 't' | 'T');
+            if clitic || nt {
+                continue;
+            }
+        }
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
             continue;
@@ -203,4 +223,22 @@ pub fn normalise(s: &str) -> String {
         out.push(r);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalise_folds_and_joins_clitics() {
+        assert_eq!(normalise("Café Één"), "cafe een");
+        assert_eq!(normalise("I 've booked it , do n't worry"), "i've booked it , don't worry");
+        assert_eq!(normalise("it ’s fine"), "it's fine");
+        assert_eq!(normalise("rock 'n roll"), "rock 'n roll");
+    }
+
+    #[test]
+    fn boundaries_become_ascii() {
+        assert_eq!(ascii_boundaries(r"\bja\b \d"), r"(?-u:\b)ja(?-u:\b) \d");
+    }
 }

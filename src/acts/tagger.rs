@@ -297,7 +297,10 @@ fn is_need(turn: &TaggedTurn) -> bool {
     {
         return false;
     }
-    substantive || turn.words >= 10
+    // A turn that only greets and gives a name ("Ja, goedemiddag, met Van Dijk.") is not
+    // the need; a plain statement of a few words after it usually is.
+    let only_greeting = turn.has(Act::Greeting) && turn.words <= 8;
+    substantive || (turn.words >= 5 && !only_greeting)
 }
 
 /// A pure factual question: asks for one fact, no problem, no request to act, no resistance,

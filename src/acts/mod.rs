@@ -47,6 +47,7 @@ acts! {
     Verification => "verification",
     Courtesy => "courtesy",
     Offer => "offer",
+    Choice => "choice",
     Solution => "solution",
     Answer => "answer",
     LookUp => "look-up",

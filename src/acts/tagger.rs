@@ -458,7 +458,8 @@ fn classify_agent(turn: &mut TaggedTurn) {
     for si in 0..turn.sentences.len() {
         let in_s = |a: Act| turn.tags.iter().any(|t| t.sentence == si && t.act == a);
         let question = turn.sentences[si].question;
-        let offer = in_s(Act::Offer);
+        // "Would you like a cheap one or an expensive one?" narrows down the wish: a probe.
+        let offer = in_s(Act::Offer) && !(question && in_s(Act::Choice));
         // Questions: an offer is a solution; verification, courtesy and checks are not probes.
         let q_positions: Vec<usize> = {
             let mut v: Vec<usize> = turn
@@ -513,7 +514,7 @@ fn classify_agent(turn: &mut TaggedTurn) {
             .filter(|t| {
                 t.sentence == si && matches!(t.act, Act::Solution | Act::Answer | Act::Offer)
             })
-            .filter(|t| t.act == Act::Offer || !question)
+            .filter(|t| (t.act == Act::Offer && offer) || !question)
             .map(|t| t.offset)
             .collect();
         sols.sort_unstable();

@@ -103,9 +103,35 @@ fn split_punct(w: &str) -> (&str, &str) {
 }
 
 const FILLERS: &[&str] = &[
-    "ja", "nee", "eh", "ehm", "uh", "um", "hi", "hello", "hallo", "nou", "oh", "well", "so",
-    "yes", "yeah", "ok", "oke", "oké", "okay", "morning", "goedemorgen", "goedemiddag",
-    "goedenavond", "good", "afternoon", "hoi", "dag", "aye", "right",
+    "ja",
+    "nee",
+    "eh",
+    "ehm",
+    "uh",
+    "um",
+    "hi",
+    "hello",
+    "hallo",
+    "nou",
+    "oh",
+    "well",
+    "so",
+    "yes",
+    "yeah",
+    "ok",
+    "oke",
+    "oké",
+    "okay",
+    "morning",
+    "goedemorgen",
+    "goedemiddag",
+    "goedenavond",
+    "good",
+    "afternoon",
+    "hoi",
+    "dag",
+    "aye",
+    "right",
 ];
 
 /// The sentences of the need statement that carry the problem, without greetings.
@@ -189,7 +215,9 @@ pub fn suggest_summary(tt: &TaggedTranscript, lang: Lang) -> Option<String> {
     };
     Some(match lang {
         Lang::Nl => format!("Bijvoorbeeld: \"Als ik het goed begrijp: {body} — klopt dat?\""),
-        Lang::En => format!("For example: \"So if I understand you correctly: {body} — is that right?\""),
+        Lang::En => {
+            format!("For example: \"So if I understand you correctly: {body} — is that right?\"")
+        }
     })
 }
 
@@ -226,7 +254,8 @@ pub fn suggest_probe(tt: &TaggedTranscript, lang: Lang) -> Option<String> {
             "Bijvoorbeeld: \"Wat gebeurt er precies met {t}, en sinds wanneer speelt dit?\""
         ),
         (Lang::Nl, None) => {
-            "Bijvoorbeeld: \"Kunt u me vertellen wat er precies gebeurt, en sinds wanneer?\"".to_string()
+            "Bijvoorbeeld: \"Kunt u me vertellen wat er precies gebeurt, en sinds wanneer?\""
+                .to_string()
         }
         (Lang::En, Some(t)) => format!(
             "For example: \"What exactly happens with {t}, and since when has it been like this?\""
@@ -237,14 +266,21 @@ pub fn suggest_probe(tt: &TaggedTranscript, lang: Lang) -> Option<String> {
     })
 }
 
-pub fn suggest_acknowledgement(tt: &TaggedTranscript, agent_turn: usize, lang: Lang) -> Option<String> {
+pub fn suggest_acknowledgement(
+    tt: &TaggedTranscript,
+    agent_turn: usize,
+    lang: Lang,
+) -> Option<String> {
     // The customer's last resistance before the agent's turn.
     let c = tt.turns[..agent_turn]
         .iter()
         .rev()
         .find(|t| t.role == Role::Customer && t.has(Act::Resistance))?;
     let si = c.first(Act::Resistance).map(|x| x.sentence).unwrap_or(0);
-    let said = clean(&to_second_person(&c.sentences[si.min(c.sentences.len() - 1)].text, tt.lang));
+    let said = clean(&to_second_person(
+        &c.sentences[si.min(c.sentences.len() - 1)].text,
+        tt.lang,
+    ));
     if said.is_empty() {
         return None;
     }
@@ -273,6 +309,9 @@ mod tests {
 
     #[test]
     fn clean_strips_fillers() {
-        assert_eq!(clean("Ja, goedemiddag, mijn internet valt weg."), "mijn internet valt weg");
+        assert_eq!(
+            clean("Ja, goedemiddag, mijn internet valt weg."),
+            "mijn internet valt weg"
+        );
     }
 }

@@ -155,12 +155,22 @@ fn apply_suppressions(t: &Transcript, findings: &mut Vec<Finding>, lang: Lang) {
             turn: ti + 1,
             line: Some(s.line),
             speaker: Role::Unknown,
-            quote: format!("# callcoach: {} {}", if s.whole_file { "ignore-file" } else { "ignore" }, s.rule),
+            quote: format!(
+                "# callcoach: {} {}",
+                if s.whole_file {
+                    "ignore-file"
+                } else {
+                    "ignore"
+                },
+                s.rule
+            ),
             message,
             advice,
         });
     }
-    findings.sort_by(|a, b| (a.turn, a.severity.rank(), &a.rule).cmp(&(b.turn, b.severity.rank(), &b.rule)));
+    findings.sort_by(|a, b| {
+        (a.turn, a.severity.rank(), &a.rule).cmp(&(b.turn, b.severity.rank(), &b.rule))
+    });
 }
 
 fn strengths(tt: &TaggedTranscript) -> Vec<Strength> {

@@ -8,7 +8,7 @@ pub mod analysis;
 pub mod cli;
 pub mod formats;
 pub mod metrics;
-pub mod score;
 pub mod report;
 pub mod rules;
+pub mod score;
 pub mod transcript;

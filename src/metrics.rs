@@ -77,7 +77,11 @@ pub fn compute(tt: &TaggedTranscript) -> Metrics {
                 }
                 let probes = t.tags.iter().filter(|x| x.act == Act::Probe).count();
                 m.probes += probes;
-                m.acknowledgements += t.tags.iter().filter(|x| x.act == Act::Acknowledgement).count();
+                m.acknowledgements += t
+                    .tags
+                    .iter()
+                    .filter(|x| x.act == Act::Acknowledgement)
+                    .count();
                 if t.index >= after_need {
                     if probes > 0 && m.first_probe_turn.is_none() {
                         m.first_probe_turn = Some(t.index + 1);

@@ -27,12 +27,20 @@ pub const CALL_PARTS: &[Budget] = &[
     (
         "understanding",
         40,
-        &[("premature-solving", 15), ("missing-summary", 10), ("missing-follow-up", 10)],
+        &[
+            ("premature-solving", 15),
+            ("missing-summary", 10),
+            ("missing-follow-up", 10),
+        ],
     ),
     (
         "emotion",
         30,
-        &[("flight-reaction", 15), ("unheard-customer", 10), ("manager-request-deflected", 10)],
+        &[
+            ("flight-reaction", 15),
+            ("unheard-customer", 10),
+            ("manager-request-deflected", 10),
+        ],
     ),
     (
         "process",
@@ -48,7 +56,11 @@ pub const CALL_PARTS: &[Budget] = &[
 
 pub const COACHING_PARTS: &[Budget] = &[
     ("diagnosis", 40, &[("leader-jumps-to-solution", 30)]),
-    ("respect", 30, &[("leader-labelling", 20), ("leader-pressure", 10)]),
+    (
+        "respect",
+        30,
+        &[("leader-labelling", 20), ("leader-pressure", 10)],
+    ),
     ("commitment", 30, &[("agent-quick-agreement", 20)]),
 ];
 
@@ -65,9 +77,20 @@ pub fn compute(findings: &[Finding], m: &Metrics, kind: Kind) -> Score {
     let parts: Vec<ScorePart> = budgets
         .iter()
         .map(|(name, max, penalties)| {
-            let lost: u32 = penalties.iter().filter(|(p, _)| hit(p)).map(|(_, n)| n).sum();
-            ScorePart { name, points: max.saturating_sub(lost), max: *max }
+            let lost: u32 = penalties
+                .iter()
+                .filter(|(p, _)| hit(p))
+                .map(|(_, n)| n)
+                .sum();
+            ScorePart {
+                name,
+                points: max.saturating_sub(lost),
+                max: *max,
+            }
         })
         .collect();
-    Score { total: parts.iter().map(|p| p.points).sum(), parts }
+    Score {
+        total: parts.iter().map(|p| p.points).sum(),
+        parts,
+    }
 }

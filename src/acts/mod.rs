@@ -109,20 +109,53 @@ pub fn lexicon(lang: Lang) -> &'static Lexicon {
 
 /// Check both built-in lexicons compile (used by tests and `rules test`).
 pub fn check_builtin() -> Result<()> {
-    Lexicon::compile(lexicon::BUILTIN_NL, "rules/lexicon/nl.toml")?;
-    Lexicon::compile(lexicon::BUILTIN_EN, "rules/lexicon/en.toml")?;
+    Lexicon::compile(lexicon::BUILTIN_NL, "rules/lexicon/nl.toml")?.compile_all();
+    Lexicon::compile(lexicon::BUILTIN_EN, "rules/lexicon/en.toml")?.compile_all();
     Ok(())
 }
 
 const NL_MARKERS: &[&str] = &[
-    "de", "het", "een", "ik", "u", "je", "niet", "dat", "is", "en", "van", "met", "voor", "op",
-    "wat", "ja", "nee", "dan", "maar", "mijn", "uw", "heb", "heeft", "wel", "nog", "ook", "er",
-    "even", "kan", "zijn", "dank", "goedemorgen", "goedemiddag", "klopt", "jullie", "hoe",
+    "de",
+    "het",
+    "een",
+    "ik",
+    "u",
+    "je",
+    "niet",
+    "dat",
+    "is",
+    "en",
+    "van",
+    "met",
+    "voor",
+    "op",
+    "wat",
+    "ja",
+    "nee",
+    "dan",
+    "maar",
+    "mijn",
+    "uw",
+    "heb",
+    "heeft",
+    "wel",
+    "nog",
+    "ook",
+    "er",
+    "even",
+    "kan",
+    "zijn",
+    "dank",
+    "goedemorgen",
+    "goedemiddag",
+    "klopt",
+    "jullie",
+    "hoe",
 ];
 const EN_MARKERS: &[&str] = &[
-    "the", "a", "i", "you", "not", "that", "is", "and", "of", "with", "for", "on", "what",
-    "yes", "no", "then", "but", "my", "your", "have", "has", "it", "to", "can", "be", "thanks",
-    "morning", "please", "would", "this", "okay", "we", "how", "do",
+    "the", "a", "i", "you", "not", "that", "is", "and", "of", "with", "for", "on", "what", "yes",
+    "no", "then", "but", "my", "your", "have", "has", "it", "to", "can", "be", "thanks", "morning",
+    "please", "would", "this", "okay", "we", "how", "do",
 ];
 
 /// Detect the language of a text from function words (deterministic; ties go to English).

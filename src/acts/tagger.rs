@@ -102,7 +102,9 @@ pub fn split_sentences(text: &str) -> Vec<String> {
         cur.push(c);
         if matches!(c, '.' | '?' | '!' | '…') {
             // Take the run of terminators ("?!", "...").
-            while i + 1 < chars.len() && matches!(chars[i + 1], '.' | '?' | '!' | '…' | '"' | '\'' | ')') {
+            while i + 1 < chars.len()
+                && matches!(chars[i + 1], '.' | '?' | '!' | '…' | '"' | '\'' | ')')
+            {
                 i += 1;
                 cur.push(chars[i]);
             }
@@ -160,6 +162,7 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
     let lex = lexicon(lang);
     let mut turns: Vec<TaggedTurn> = Vec::with_capacity(t.turns.len());
     let mut scratch = Vec::new();
+    let mut lexscratch = super::lexicon::Scratch::default();
     for (index, turn) in t.turns.iter().enumerate() {
         let mut sentences = Vec::new();
         let mut tags = Vec::new();
@@ -168,7 +171,7 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
             let norm = normalise(&s);
             words += norm.split_whitespace().count();
             scratch.clear();
-            lex.scan(&norm, &mut scratch);
+            lex.scan(&norm, &mut lexscratch, &mut scratch);
             let mut question = s.trim_end_matches(['"', '\'', ')']).ends_with('?');
             for &(act, start, end) in &scratch {
                 if matches!(act, Act::QuestionOpen | Act::QuestionClosed) && start <= 12 {
@@ -227,8 +230,7 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
 }
 
 fn sort_tags(t: &mut TaggedTurn) {
-    t.tags
-        .sort_by(|a, b| (a.sentence, a.offset, a.act).cmp(&(b.sentence, b.offset, b.act)));
+    t.tags.sort_by_key(|a| (a.sentence, a.offset, a.act));
     t.tags.dedup();
 }
 
@@ -390,18 +392,24 @@ fn find_summaries(
         for s in si..=end_s {
             let text = &turn.sentences[s].norm;
             let a = if s == si { start.min(text.len()) } else { 0 };
-            let b = if s == end_s { end_o.min(text.len()) } else { text.len() };
+            let b = if s == end_s {
+                end_o.min(text.len())
+            } else {
+                text.len()
+            };
             if a < b {
                 span_words.extend(content_words(&text[a..b], stop));
             }
         }
         let distinct: HashSet<&String> = span_words.iter().collect();
-        let overlap = distinct.iter().filter(|w| customer_words.contains(**w)).count();
-        let size = distinct.len();
-        let hurried = turn
-            .tags
+        let overlap = distinct
             .iter()
-            .any(|t| t.sentence == si && t.act == Act::Haste && cue.is_some_and(|c| t.offset <= c.offset + 4));
+            .filter(|w| customer_words.contains(**w))
+            .count();
+        let size = distinct.len();
+        let hurried = turn.tags.iter().any(|t| {
+            t.sentence == si && t.act == Act::Haste && cue.is_some_and(|c| t.offset <= c.offset + 4)
+        });
         let checked = check.is_some_and(|c| c.sentence <= end_s);
         let is_summary = !hurried
             && match (strong.is_some(), lead.is_some(), checked) {
@@ -493,7 +501,10 @@ fn classify_agent(turn: &mut TaggedTurn) {
             for &off in q_positions.iter().skip(1) {
                 let covered = turn.tags.iter().any(|t| {
                     t.sentence == si
-                        && matches!(t.act, Act::Verification | Act::Courtesy | Act::Offer | Act::CheckTag)
+                        && matches!(
+                            t.act,
+                            Act::Verification | Act::Courtesy | Act::Offer | Act::CheckTag
+                        )
                         && t.offset >= off
                         && t.offset <= off + 24
                 });
@@ -530,7 +541,8 @@ fn classify_agent(turn: &mut TaggedTurn) {
     // Pattern-level probes, solutions and dismissed acknowledgements are replaced by the
     // decisions above.
     turn.tags.retain(|t| {
-        !(matches!(t.act, Act::Solution) || (t.act == Act::Acknowledgement && dismissed.contains(&t.sentence)))
+        !(matches!(t.act, Act::Solution)
+            || (t.act == Act::Acknowledgement && dismissed.contains(&t.sentence)))
     });
     turn.tags.extend(extra);
     sort_tags(turn);

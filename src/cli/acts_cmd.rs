@@ -27,15 +27,28 @@ pub fn run(a: Args) -> Result<i32> {
             tt.factual
         );
         for turn in &tt.turns {
-            println!("{:>3} {:<8} {}", turn.index + 1, turn.role.as_str(), t.turns[turn.index].text);
+            println!(
+                "{:>3} {:<8} {}",
+                turn.index + 1,
+                turn.role.as_str(),
+                t.turns[turn.index].text
+            );
             for (si, s) in turn.sentences.iter().enumerate() {
                 let names: Vec<String> = turn
                     .tags
                     .iter()
                     .filter(|x| x.sentence == si && x.act != Act::Greeting)
                     .map(|x| {
-                        let m = if x.end > x.offset { &s.norm[x.offset..x.end.min(s.norm.len())] } else { "" };
-                        if m.is_empty() { x.act.name().to_string() } else { format!("{}[{m}]", x.act.name()) }
+                        let m = if x.end > x.offset {
+                            &s.norm[x.offset..x.end.min(s.norm.len())]
+                        } else {
+                            ""
+                        };
+                        if m.is_empty() {
+                            x.act.name().to_string()
+                        } else {
+                            format!("{}[{m}]", x.act.name())
+                        }
                     })
                     .collect();
                 if !names.is_empty() {

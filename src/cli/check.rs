@@ -1,7 +1,11 @@
 //! `callcoach check PATH...`: findings for files and folders, for scripts and CI.
 
 use super::common::{analyse_path, expand_inputs, parse_severity, require_inputs, InputArgs};
-use crate::report::{self, style::{ColorChoice, Style}, FileResult};
+use crate::report::{
+    self,
+    style::{ColorChoice, Style},
+    FileResult,
+};
 use crate::rules::Severity;
 use anyhow::Result;
 use std::path::PathBuf;

@@ -50,8 +50,11 @@ pub fn parse_severity(s: &str) -> Result<Severity, String> {
 
 impl InputArgs {
     pub fn read_options(&self) -> ReadOptions {
-        let mut speakers: Vec<(String, Role)> =
-            self.agent.iter().map(|a| (a.clone(), Role::Agent)).collect();
+        let mut speakers: Vec<(String, Role)> = self
+            .agent
+            .iter()
+            .map(|a| (a.clone(), Role::Agent))
+            .collect();
         speakers.extend(self.customer.iter().map(|c| (c.clone(), Role::Customer)));
         ReadOptions {
             format: self.input_format.clone(),
@@ -100,7 +103,9 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         let name = e.file_name();
@@ -120,8 +125,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 pub fn is_transcript_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let ext = lower.rsplit('.').next().unwrap_or("");
-    matches!(ext, "txt" | "vtt" | "srt" | "json" | "jsonl" | "ndjson" | "transcript")
-        && !lower.starts_with("license")
+    matches!(
+        ext,
+        "txt" | "vtt" | "srt" | "json" | "jsonl" | "ndjson" | "transcript"
+    ) && !lower.starts_with("license")
         && !lower.starts_with("sources")
 }
 

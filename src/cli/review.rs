@@ -1,7 +1,10 @@
 //! `callcoach review FILE`: the coaching report on one call.
 
 use super::common::{analyse_path, InputArgs};
-use crate::report::{review, style::{ColorChoice, Style}};
+use crate::report::{
+    review,
+    style::{ColorChoice, Style},
+};
 use anyhow::Result;
 use std::path::PathBuf;
 

@@ -98,16 +98,33 @@ pub fn example_failures(spec: &RuleSpec) -> Vec<String> {
         ) {
             Ok(t) => t,
             Err(e) => {
-                out.push(format!("example {} ({}) does not parse: {e:#}", i + 1, ex.lang));
+                out.push(format!(
+                    "example {} ({}) does not parse: {e:#}",
+                    i + 1,
+                    ex.lang
+                ));
                 continue;
             }
         };
-        let opts = Options { lang, ..Default::default() };
+        let opts = Options {
+            lang,
+            ..Default::default()
+        };
         // The example runs with its own rule (which may be new) and the built-in rules.
-        let mut rules: Vec<RuleSpec> = all.rules.iter().filter(|r| r.id != spec.id).cloned().collect();
+        let mut rules: Vec<RuleSpec> = all
+            .rules
+            .iter()
+            .filter(|r| r.id != spec.id)
+            .cloned()
+            .collect();
         rules.push(spec.clone());
         let a = analyze(&ts[0], &rules, &opts);
-        let hits: Vec<usize> = a.findings.iter().filter(|f| f.rule == spec.id).map(|f| f.turn).collect();
+        let hits: Vec<usize> = a
+            .findings
+            .iter()
+            .filter(|f| f.rule == spec.id)
+            .map(|f| f.turn)
+            .collect();
         let ok = match ex.expect.as_str() {
             "fire" => !hits.is_empty() && ex.turn.is_none_or(|t| hits.contains(&t)),
             _ => hits.is_empty(),
@@ -118,7 +135,11 @@ pub fn example_failures(spec: &RuleSpec) -> Vec<String> {
                 i + 1,
                 ex.lang,
                 ex.expect,
-                if hits.is_empty() { "did not fire".to_string() } else { format!("fired at turn {hits:?}") }
+                if hits.is_empty() {
+                    "did not fire".to_string()
+                } else {
+                    format!("fired at turn {hits:?}")
+                }
             ));
         }
     }
@@ -137,8 +158,20 @@ pub fn run_explain(a: ExplainArgs) -> Result<i32> {
 pub fn explain_text(r: &RuleSpec, lang: Lang) -> String {
     let d = r.doc(lang);
     let h = match lang {
-        Lang::Nl => ["Wat het vindt", "Waarom het ertoe doet", "Voorbeeld", "Beter", "Uitzonderingen"],
-        Lang::En => ["What it detects", "Why it matters", "Example", "Better", "Exceptions"],
+        Lang::Nl => [
+            "Wat het vindt",
+            "Waarom het ertoe doet",
+            "Voorbeeld",
+            "Beter",
+            "Uitzonderingen",
+        ],
+        Lang::En => [
+            "What it detects",
+            "Why it matters",
+            "Example",
+            "Better",
+            "Exceptions",
+        ],
     };
     format!(
         "{} ({}, {})\n{}\n\n## {}\n{}\n\n## {}\n{}\n\n## {}\n{}\n\n## {}\n{}\n\n## {}\n{}\n",

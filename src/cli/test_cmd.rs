@@ -31,14 +31,26 @@ pub struct Counts {
 
 impl Counts {
     pub fn precision(&self) -> f64 {
-        if self.tp + self.fp == 0 { 1.0 } else { self.tp as f64 / (self.tp + self.fp) as f64 }
+        if self.tp + self.fp == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fp) as f64
+        }
     }
     pub fn recall(&self) -> f64 {
-        if self.tp + self.fn_ == 0 { 1.0 } else { self.tp as f64 / (self.tp + self.fn_) as f64 }
+        if self.tp + self.fn_ == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fn_) as f64
+        }
     }
     pub fn f1(&self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
     }
 }
 
@@ -56,8 +68,10 @@ pub fn evaluate(paths: &[PathBuf], input: &InputArgs) -> Result<Outcome> {
     let rules = opts.active_rules(&set);
     let selected: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
     let read = input.read_options();
-    let mut per_rule: BTreeMap<String, Counts> =
-        selected.iter().map(|r| (r.clone(), Counts::default())).collect();
+    let mut per_rule: BTreeMap<String, Counts> = selected
+        .iter()
+        .map(|r| (r.clone(), Counts::default()))
+        .collect();
     let mut mismatches = Vec::new();
     let mut files = 0;
     let mut errors = 0;
@@ -72,18 +86,30 @@ pub fn evaluate(paths: &[PathBuf], input: &InputArgs) -> Result<Outcome> {
             }
         };
         for t in ts {
-            let Some(expected) = t.expected_rules() else { continue };
-            for id in expected.iter().chain(t.turns.iter().flat_map(|x| &x.expects)) {
+            let Some(expected) = t.expected_rules() else {
+                continue;
+            };
+            for id in expected
+                .iter()
+                .chain(t.turns.iter().flat_map(|x| &x.expects))
+            {
                 if !known_rule(&set, id) {
-                    bail!("{}: unknown rule '{id}' in '# expect:' (known: {})", t.source, set.ids().join(", "));
+                    bail!(
+                        "{}: unknown rule '{id}' in '# expect:' (known: {})",
+                        t.source,
+                        set.ids().join(", ")
+                    );
                 }
             }
             files += 1;
             let a = analyze(&t, &rules, &opts);
-            let found: BTreeMap<&str, Vec<usize>> = a.findings.iter().fold(BTreeMap::new(), |mut m, f| {
-                m.entry(f.rule.as_str()).or_insert_with(Vec::new).push(f.turn);
-                m
-            });
+            let found: BTreeMap<&str, Vec<usize>> =
+                a.findings.iter().fold(BTreeMap::new(), |mut m, f| {
+                    m.entry(f.rule.as_str())
+                        .or_insert_with(Vec::new)
+                        .push(f.turn);
+                    m
+                });
             let expected: BTreeSet<&str> = expected.iter().map(|s| s.as_str()).collect();
             for rule in &selected {
                 let e = expected.contains(rule.as_str());
@@ -101,7 +127,10 @@ pub fn evaluate(paths: &[PathBuf], input: &InputArgs) -> Result<Outcome> {
                     }
                     (true, false) => {
                         c.fn_ += 1;
-                        mismatches.push(format!("{}: missing {rule} (expected, not found)", t.source));
+                        mismatches.push(format!(
+                            "{}: missing {rule} (expected, not found)",
+                            t.source
+                        ));
                     }
                     (false, false) => c.tn += 1,
                 }
@@ -115,7 +144,11 @@ pub fn evaluate(paths: &[PathBuf], input: &InputArgs) -> Result<Outcome> {
                     let at = found.get(rule.as_str()).cloned().unwrap_or_default();
                     if !at.contains(&(i + 1)) {
                         let line = turn.line.map(|l| format!(":{l}")).unwrap_or_default();
-                        let got = if at.is_empty() { "not found".to_string() } else { format!("found at turn {}", join(&at)) };
+                        let got = if at.is_empty() {
+                            "not found".to_string()
+                        } else {
+                            format!("found at turn {}", join(&at))
+                        };
                         mismatches.push(format!(
                             "{}{line}: expected {rule} at turn {}, {got}",
                             t.source,
@@ -126,11 +159,19 @@ pub fn evaluate(paths: &[PathBuf], input: &InputArgs) -> Result<Outcome> {
             }
         }
     }
-    Ok(Outcome { per_rule, mismatches, files, errors })
+    Ok(Outcome {
+        per_rule,
+        mismatches,
+        files,
+        errors,
+    })
 }
 
 fn join(v: &[usize]) -> String {
-    v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ")
+    v.iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn run(a: Args) -> Result<i32> {
@@ -145,7 +186,12 @@ pub fn run(a: Args) -> Result<i32> {
                     "precision": c.precision(), "recall": c.recall(), "f1": c.f1()})
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({"files": o.files, "mismatches": o.mismatches, "rules": rows}))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"files": o.files, "mismatches": o.mismatches, "rules": rows})
+            )?
+        );
     } else {
         for m in &o.mismatches {
             println!("{m}");
@@ -153,13 +199,22 @@ pub fn run(a: Args) -> Result<i32> {
         if !o.mismatches.is_empty() {
             println!();
         }
-        println!("{:<26} {:>4} {:>4} {:>4} {:>9} {:>7} {:>6}", "rule", "TP", "FP", "FN", "precision", "recall", "F1");
+        println!(
+            "{:<26} {:>4} {:>4} {:>4} {:>9} {:>7} {:>6}",
+            "rule", "TP", "FP", "FN", "precision", "recall", "F1"
+        );
         let mut macro_f1 = 0.0;
         let mut n = 0;
         for (r, c) in &o.per_rule {
             println!(
                 "{:<26} {:>4} {:>4} {:>4} {:>9.2} {:>7.2} {:>6.2}",
-                r, c.tp, c.fp, c.fn_, c.precision(), c.recall(), c.f1()
+                r,
+                c.tp,
+                c.fp,
+                c.fn_,
+                c.precision(),
+                c.recall(),
+                c.f1()
             );
             if c.tp + c.fn_ > 0 {
                 macro_f1 += c.f1();
@@ -167,9 +222,24 @@ pub fn run(a: Args) -> Result<i32> {
             }
         }
         if n > 0 {
-            println!("{:<26} {:>49.2}", "macro F1 (rules with labels)", macro_f1 / n as f64);
+            println!(
+                "{:<26} {:>49.2}",
+                "macro F1 (rules with labels)",
+                macro_f1 / n as f64
+            );
         }
-        println!("{} files, {} mismatches, {} errors", o.files, o.mismatches.len(), o.errors);
+        println!(
+            "{} files, {} mismatches, {} errors",
+            o.files,
+            o.mismatches.len(),
+            o.errors
+        );
     }
-    Ok(if o.errors > 0 { 2 } else if o.mismatches.is_empty() { 0 } else { 1 })
+    Ok(if o.errors > 0 {
+        2
+    } else if o.mismatches.is_empty() {
+        0
+    } else {
+        1
+    })
 }

@@ -18,9 +18,17 @@ pub struct FileResult {
 
 impl FileResult {
     pub fn ok(path: String, a: Analysis) -> FileResult {
-        FileResult { path, analysis: Some(a), error: None }
+        FileResult {
+            path,
+            analysis: Some(a),
+            error: None,
+        }
     }
     pub fn err(path: String, e: String) -> FileResult {
-        FileResult { path, analysis: None, error: Some(e) }
+        FileResult {
+            path,
+            analysis: None,
+            error: Some(e),
+        }
     }
 }

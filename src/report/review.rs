@@ -86,7 +86,8 @@ const EN: Labels = Labels {
     line: "line",
     note: "note",
     advice: "advice",
-    diagnose: "Diagnose first: is it will, skill or understanding? Ask before you agree on actions.",
+    diagnose:
+        "Diagnose first: is it will, skill or understanding? Ask before you agree on actions.",
     probe: "probe",
     summary: "summary",
     acknowledgement: "acknowledgement",
@@ -107,13 +108,12 @@ fn pct(x: f64) -> String {
 pub fn render(a: &Analysis, style: Style) -> String {
     let l = labels(a.report_language);
     let mut out = String::new();
-    let title = if a.kind == Kind::Coaching { l.coaching_title } else { l.title };
-    let _ = writeln!(
-        out,
-        "{} — {}",
-        style.bold(title),
-        style.bold(&a.source)
-    );
+    let title = if a.kind == Kind::Coaching {
+        l.coaching_title
+    } else {
+        l.title
+    };
+    let _ = writeln!(out, "{} — {}", style.bold(title), style.bold(&a.source));
     let _ = writeln!(
         out,
         "{}",
@@ -156,7 +156,11 @@ pub fn render(a: &Analysis, style: Style) -> String {
         moments.push((n, 0, format!("  {} {n}: {}", l.turn, style.dim(l.need))));
     }
     if let Some(s) = a.first_solution_turn {
-        moments.push((s, 1, format!("  {} {s}: {}", l.turn, style.dim(l.first_solution))));
+        moments.push((
+            s,
+            1,
+            format!("  {} {s}: {}", l.turn, style.dim(l.first_solution)),
+        ));
     }
     for (i, f) in a.findings.iter().enumerate() {
         let line = f
@@ -174,11 +178,16 @@ pub fn render(a: &Analysis, style: Style) -> String {
             f.quote
         );
         if !f.advice.is_empty() {
-            let _ = write!(m, "\n      {} {}", style.green(&format!("→ {}:", l.advice)), f.advice);
+            let _ = write!(
+                m,
+                "\n      {} {}",
+                style.green(&format!("→ {}:", l.advice)),
+                f.advice
+            );
         }
         moments.push((f.turn, 2 + (i.min(250) as u8), m));
     }
-    moments.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    moments.sort_by_key(|x| (x.0, x.1));
     for (_, _, m) in &moments {
         let _ = writeln!(out, "{m}");
     }
@@ -219,7 +228,12 @@ pub fn render(a: &Analysis, style: Style) -> String {
     let _ = writeln!(
         out,
         "  {}: {}/{}/{} · {}: {}",
-        l.questions, m.questions_open, m.questions_closed, m.verification_questions, l.probes, m.probes
+        l.questions,
+        m.questions_open,
+        m.questions_closed,
+        m.verification_questions,
+        l.probes,
+        m.probes
     );
     let secs = m
         .longest_monologue_seconds

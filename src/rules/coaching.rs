@@ -26,7 +26,10 @@ pub fn leader_labelling(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
     tt.turns
         .iter()
         .filter(|t| t.role == Role::Leader)
-        .find_map(|t| t.first(Act::Labelling).map(|x| Hit::at(t.index, Some(x.sentence))))
+        .find_map(|t| {
+            t.first(Act::Labelling)
+                .map(|x| Hit::at(t.index, Some(x.sentence)))
+        })
         .into_iter()
         .collect()
 }

@@ -18,13 +18,18 @@ fn before_first_solution(tt: &TaggedTranscript, act: Act) -> bool {
     let Some(need) = tt.need else { return true };
     match tt.first_solution() {
         Some(fs) => {
-            let sol = tt.turns[fs].first(Act::Solution).map(|t| t.pos()).unwrap_or((0, 0));
+            let sol = tt.turns[fs]
+                .first(Act::Solution)
+                .map(|t| t.pos())
+                .unwrap_or((0, 0));
             tt.turns[need + 1..fs]
                 .iter()
                 .any(|t| t.role == Role::Agent && t.has(act))
                 || tt.turns[fs].has_before(act, sol)
         }
-        None => tt.turns[need + 1..].iter().any(|t| t.role == Role::Agent && t.has(act)),
+        None => tt.turns[need + 1..]
+            .iter()
+            .any(|t| t.role == Role::Agent && t.has(act)),
     }
 }
 
@@ -51,7 +56,9 @@ pub fn premature_solving(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
     if !understanding_applies(tt) {
         return vec![];
     }
-    let Some((i, s)) = first_solution(tt) else { return vec![] };
+    let Some((i, s)) = first_solution(tt) else {
+        return vec![];
+    };
     if before_first_solution(tt, Act::Probe) || before_first_solution(tt, Act::Summary) {
         return vec![];
     }
@@ -98,13 +105,27 @@ pub fn next_real_agent_turn<'a>(tt: &'a TaggedTranscript, i: usize) -> Option<&'
 
 pub fn flight_reaction(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
     let mut hits: Vec<Hit> = Vec::new();
-    for c in tt.turns.iter().filter(|t| t.role == Role::Customer && t.has(Act::Resistance)) {
-        let Some(a) = next_real_agent_turn(tt, c.index) else { continue };
-        let Some(sol) = a.first(Act::Solution) else { continue };
+    for c in tt
+        .turns
+        .iter()
+        .filter(|t| t.role == Role::Customer && t.has(Act::Resistance))
+    {
+        let Some(a) = next_real_agent_turn(tt, c.index) else {
+            continue;
+        };
+        let Some(sol) = a.first(Act::Solution) else {
+            continue;
+        };
         let pos = sol.pos();
-        let understood = [Act::Acknowledgement, Act::Probe, Act::Summary, Act::Refusal, Act::Handoff]
-            .iter()
-            .any(|&act| a.has_before(act, pos));
+        let understood = [
+            Act::Acknowledgement,
+            Act::Probe,
+            Act::Summary,
+            Act::Refusal,
+            Act::Handoff,
+        ]
+        .iter()
+        .any(|&act| a.has_before(act, pos));
         if !understood && !hits.iter().any(|h| h.turn == a.index) {
             hits.push(Hit::at(a.index, Some(sol.sentence)));
         }

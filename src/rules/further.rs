@@ -2,7 +2,7 @@
 
 use super::core::next_real_agent_turn;
 use super::{Hit, RuleSpec};
-use crate::acts::{tagger::content_words, lexicon, Act, TaggedTranscript};
+use crate::acts::{lexicon, tagger::content_words, Act, TaggedTranscript};
 use crate::transcript::Role;
 use std::collections::HashSet;
 
@@ -16,11 +16,18 @@ fn resistance_phrases(t: &crate::acts::TaggedTurn) -> Vec<String> {
 }
 
 pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
-    let Some(fs) = tt.turns.iter().find(|t| t.role == Role::Agent && t.has(Act::Solution)) else {
+    let Some(fs) = tt
+        .turns
+        .iter()
+        .find(|t| t.role == Role::Agent && t.has(Act::Solution))
+    else {
         return vec![];
     };
     let mut earlier: HashSet<String> = HashSet::new();
-    for t in tt.turns[..fs.index].iter().filter(|t| t.role == Role::Customer) {
+    for t in tt.turns[..fs.index]
+        .iter()
+        .filter(|t| t.role == Role::Customer)
+    {
         earlier.extend(resistance_phrases(t));
     }
     let mut last_other = false;
@@ -36,7 +43,9 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                 if let Some(r) = t.first(Act::Repeat) {
                     return vec![Hit::at(t.index, Some(r.sentence))];
                 }
-                let again = resistance_phrases(t).into_iter().find(|p| earlier.contains(p));
+                let again = resistance_phrases(t)
+                    .into_iter()
+                    .find(|p| earlier.contains(p));
                 if again.is_some() {
                     let s = t.first(Act::Resistance).map(|x| x.sentence);
                     return vec![Hit::at(t.index, s)];
@@ -50,8 +59,14 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
 }
 
 pub fn manager_request_deflected(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
-    for c in tt.turns.iter().filter(|t| t.role == Role::Customer && t.has(Act::ManagerRequest)) {
-        let Some(a) = next_real_agent_turn(tt, c.index) else { continue };
+    for c in tt
+        .turns
+        .iter()
+        .filter(|t| t.role == Role::Customer && t.has(Act::ManagerRequest))
+    {
+        let Some(a) = next_real_agent_turn(tt, c.index) else {
+            continue;
+        };
         if a.has(Act::NextStep) || a.has(Act::Handoff) {
             continue;
         }
@@ -80,8 +95,12 @@ pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
             }
             Role::Agent => {
                 let sentences: Vec<usize> = {
-                    let mut v: Vec<usize> =
-                        t.tags.iter().filter(|x| x.act == Act::Handoff).map(|x| x.sentence).collect();
+                    let mut v: Vec<usize> = t
+                        .tags
+                        .iter()
+                        .filter(|x| x.act == Act::Handoff)
+                        .map(|x| x.sentence)
+                        .collect();
                     v.dedup();
                     v
                 };
@@ -119,7 +138,12 @@ pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
 }
 
 /// Does the agent pass the case on with this hand-off (a brief, or the case restated)?
-fn briefs(tt: &TaggedTranscript, i: usize, customer: &HashSet<String>, stop: &HashSet<String>) -> bool {
+fn briefs(
+    tt: &TaggedTranscript,
+    i: usize,
+    customer: &HashSet<String>,
+    stop: &HashSet<String>,
+) -> bool {
     // The hand-off turn and the agent's next turns until the customer speaks at length.
     for t in &tt.turns[i..] {
         if t.index > i && t.role == Role::Customer && t.words >= 6 {
@@ -131,7 +155,11 @@ fn briefs(tt: &TaggedTranscript, i: usize, customer: &HashSet<String>, stop: &Ha
         if t.has(Act::HandoffBrief) {
             return true;
         }
-        let words: HashSet<String> = t.sentences.iter().flat_map(|s| content_words(&s.norm, stop)).collect();
+        let words: HashSet<String> = t
+            .sentences
+            .iter()
+            .flat_map(|s| content_words(&s.norm, stop))
+            .collect();
         if words.iter().filter(|w| customer.contains(*w)).count() >= 5 {
             return true;
         }

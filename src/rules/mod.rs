@@ -2,9 +2,9 @@
 //! examples) and the detectors that implement them, one file per detector.
 //! A detector knows the order of things, not words: words live in the lexicon packs.
 
+mod coaching;
 mod core;
 mod further;
-mod coaching;
 pub mod pattern;
 pub mod spec;
 
@@ -86,7 +86,7 @@ impl RuleSet {
                     .expect("built-in rule files are valid (tested)")
             })
             .collect();
-        rules.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        rules.sort_by_key(|a| a.order_key());
         RuleSet { rules }
     }
 
@@ -96,7 +96,7 @@ impl RuleSet {
         for (name, text) in BUILTIN {
             rules.push(RuleSpec::parse(text, &format!("rules/{name}"))?);
         }
-        rules.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        rules.sort_by_key(|a| a.order_key());
         Ok(RuleSet { rules })
     }
 
@@ -120,7 +120,7 @@ impl RuleSet {
                 None => self.rules.push(spec),
             }
         }
-        self.rules.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        self.rules.sort_by_key(|a| a.order_key());
         Ok(())
     }
 
@@ -142,11 +142,7 @@ impl RuleSet {
 }
 
 /// Run the rules that apply to this transcript's kind; findings in turn order.
-pub fn run(
-    tt: &TaggedTranscript,
-    rules: &[&RuleSpec],
-    report_lang: Lang,
-) -> Vec<Finding> {
+pub fn run(tt: &TaggedTranscript, rules: &[&RuleSpec], report_lang: Lang) -> Vec<Finding> {
     let mut out = Vec::new();
     let roles_known = tt.transcript.has_roles();
     for spec in rules {
@@ -165,7 +161,9 @@ pub fn run(
             out.push(make_finding(tt, spec, &hit, report_lang));
         }
     }
-    out.sort_by(|a, b| (a.turn, a.severity.rank(), &a.rule).cmp(&(b.turn, b.severity.rank(), &b.rule)));
+    out.sort_by(|a, b| {
+        (a.turn, a.severity.rank(), &a.rule).cmp(&(b.turn, b.severity.rank(), &b.rule))
+    });
     out
 }
 

@@ -200,12 +200,14 @@ impl RuleSpec {
         let doc_nl = doc("nl")?;
         let doc_en = doc("en")?;
         let pattern = match (&raw.pattern, raw.detector.as_str()) {
-            (Some(p), "pattern") => Some(
-                super::pattern::Compiled::new(p)
-                    .with_context(|| at("[pattern]"))?,
-            ),
+            (Some(p), "pattern") => {
+                Some(super::pattern::Compiled::new(p).with_context(|| at("[pattern]"))?)
+            }
             (None, "pattern") => bail!("{origin}: detector 'pattern' needs a [pattern] table"),
-            (Some(_), _) => bail!("{}: [pattern] is only for detector = \"pattern\"", at("[pattern]")),
+            (Some(_), _) => bail!(
+                "{}: [pattern] is only for detector = \"pattern\"",
+                at("[pattern]")
+            ),
             (None, _) => None,
         };
         for (i, ex) in raw.examples.iter().enumerate() {
@@ -213,12 +215,19 @@ impl RuleSpec {
                 bail!("{origin}: example {} has unknown lang '{}'", i + 1, ex.lang);
             }
             if ex.expect != "fire" && ex.expect != "pass" {
-                bail!("{origin}: example {} expect must be 'fire' or 'pass'", i + 1);
+                bail!(
+                    "{origin}: example {} expect must be 'fire' or 'pass'",
+                    i + 1
+                );
             }
         }
         for lang in ["nl", "en"] {
             for want in ["fire", "pass"] {
-                if !raw.examples.iter().any(|e| e.lang == lang && e.expect == want) {
+                if !raw
+                    .examples
+                    .iter()
+                    .any(|e| e.lang == lang && e.expect == want)
+                {
                     bail!("{origin}: needs at least one '{want}' example in '{lang}'");
                 }
             }
@@ -271,11 +280,6 @@ impl RuleSpec {
             .iter()
             .position(|x| *x == self.id)
             .unwrap_or(SPEC_ORDER.len());
-        (
-            (self.kind == Kind::Coaching) as u8,
-            0,
-            pos,
-            self.id.clone(),
-        )
+        ((self.kind == Kind::Coaching) as u8, 0, pos, self.id.clone())
     }
 }

@@ -42,6 +42,7 @@ acts! {
     QuestionOpen => "question-open",
     QuestionClosed => "question-closed",
     QuestionInline => "question-inline",
+    StatementOpening => "statement-opening",
     // What a question (or statement) does.
     Probe => "probe",
     Verification => "verification",

@@ -172,9 +172,16 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
             words += norm.split_whitespace().count();
             scratch.clear();
             lex.scan(&norm, &mut lexscratch, &mut scratch);
-            let mut question = s.trim_end_matches(['"', '\'', ')']).ends_with('?');
+            let marked = s.trim_end_matches(['"', '\'', ')']).ends_with('?');
+            let mut question = marked;
+            // "Wat ik wel kan doen: …" opens like a question but states; only a question mark
+            // makes it one.
+            let statement = scratch.iter().any(|&(a, _, _)| a == Act::StatementOpening);
             for &(act, start, end) in &scratch {
-                if matches!(act, Act::QuestionOpen | Act::QuestionClosed) && start <= 12 {
+                if matches!(act, Act::QuestionOpen | Act::QuestionClosed)
+                    && start <= 12
+                    && !statement
+                {
                     question = true;
                 }
                 tags.push(Tag {
@@ -352,18 +359,15 @@ fn find_summaries(
             .iter()
             .any(|t| t.sentence == si && t.act == Act::ClosingRecap);
         // A check may close the same sentence or the next one (two after a cue).
-        let reach = if strong.is_some() {
-            3
-        } else if lead.is_some() {
-            2
-        } else {
-            1
-        };
+        // A restatement may run over a few statements before its check ("U heeft X. U wilt
+        // Y. Heb ik dat zo goed?"); questions in between end it.
+        let reach = if strong.is_some() { 3 } else { 2 };
         let check = turn
             .tags
             .iter()
             .find(|t| t.act == Act::CheckTag && t.sentence >= si && t.sentence <= si + reach)
-            .copied();
+            .copied()
+            .filter(|c| (si..c.sentence).all(|k| !turn.sentences[k].question));
         if recap {
             si += 1;
             continue;
@@ -519,6 +523,14 @@ fn classify_agent(turn: &mut TaggedTurn) {
             }
         }
         // Solution forms: in a question only an offer solves ("Did you reset it?" asks).
+        // A look-up, hand-off or hold phrase overlapping a solution form is what it is
+        // ("I've checked", "ik ga u doorverbinden"), not a solution.
+        let blockers: Vec<(usize, usize)> = turn
+            .tags
+            .iter()
+            .filter(|t| t.sentence == si && matches!(t.act, Act::LookUp | Act::Handoff | Act::Hold))
+            .map(|t| (t.offset, t.end))
+            .collect();
         let mut sols: Vec<usize> = turn
             .tags
             .iter()
@@ -526,6 +538,11 @@ fn classify_agent(turn: &mut TaggedTurn) {
                 t.sentence == si && matches!(t.act, Act::Solution | Act::Answer | Act::Offer)
             })
             .filter(|t| (t.act == Act::Offer && offer) || !question)
+            .filter(|t| {
+                !blockers
+                    .iter()
+                    .any(|&(a, b)| t.offset < b && a < t.end.max(t.offset + 1))
+            })
             .map(|t| t.offset)
             .collect();
         sols.sort_unstable();

@@ -9,18 +9,31 @@ fn example(name: &str) -> String {
 
 #[test]
 fn review_reports_findings_with_quotes_and_advice_in_dutch() {
-    let o = run(&["review", &example("nl-internet-storing.txt"), "--color", "never"]);
+    let o = run(&[
+        "review",
+        &example("nl-internet-storing.txt"),
+        "--color",
+        "never",
+    ]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
     assert!(out.contains("premature-solving"), "{out}");
-    assert!(out.contains("Zal ik een monteur voor u inplannen?"), "{out}");
+    assert!(
+        out.contains("Zal ik een monteur voor u inplannen?"),
+        "{out}"
+    );
     assert!(out.contains("Wat goed ging"), "{out}");
     assert!(out.contains("Als ik het goed begrijp"), "{out}");
 }
 
 #[test]
 fn check_json_follows_the_spec_and_exit_codes() {
-    let o = run(&["check", "--format", "json", &example("nl-internet-storing.txt")]);
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        &example("nl-internet-storing.txt"),
+    ]);
     assert_eq!(o.status.code(), Some(1), "errors found -> exit 1");
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["version"], 1);
@@ -30,10 +43,17 @@ fn check_json_follows_the_spec_and_exit_codes() {
     assert_eq!(f["roles"], "labelled");
     assert!(f["error"].is_null());
     let first = &f["findings"][0];
-    for k in ["rule", "severity", "turn", "line", "speaker", "quote", "message", "advice"] {
+    for k in [
+        "rule", "severity", "turn", "line", "speaker", "quote", "message", "advice",
+    ] {
         assert!(!first[k].is_null(), "finding has {k}");
     }
-    let o = run(&["check", "--fail-on", "error", &example("en-refund-call.txt")]);
+    let o = run(&[
+        "check",
+        "--fail-on",
+        "error",
+        &example("en-refund-call.txt"),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
 
@@ -46,7 +66,13 @@ fn bad_input_gets_one_line_errors_and_the_rest_is_reported() {
     std::fs::write(dir.join("one.txt"), "Agent: hello\nAgent: still me\n").unwrap();
     std::fs::copy(example("en-refund-call.txt"), dir.join("good.txt")).unwrap();
     let missing = dir.join("missing.txt");
-    let o = run(&["check", "--format", "json", dir.to_str().unwrap(), missing.to_str().unwrap()]);
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        dir.to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let files = v["files"].as_array().unwrap();
@@ -54,11 +80,16 @@ fn bad_input_gets_one_line_errors_and_the_rest_is_reported() {
     let errors: Vec<&str> = files.iter().filter_map(|f| f["error"].as_str()).collect();
     assert_eq!(errors.len(), 5, "{errors:?}");
     assert!(errors.iter().all(|e| !e.contains('\n')));
-    assert!(errors.iter().any(|e| e.contains("UTF-8") && e.contains("line 1")));
+    assert!(errors
+        .iter()
+        .any(|e| e.contains("UTF-8") && e.contains("line 1")));
     assert!(errors.iter().any(|e| e.contains("empty")));
     assert!(errors.iter().any(|e| e.contains("binary")));
     assert!(errors.iter().any(|e| e.contains("one speaker")));
-    let good = files.iter().find(|f| f["path"].as_str().unwrap().ends_with("good.txt")).unwrap();
+    let good = files
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("good.txt"))
+        .unwrap();
     assert!(good["error"].is_null());
 }
 
@@ -70,7 +101,11 @@ fn oversized_file_is_refused_by_size() {
     f.set_len(200 * 1024 * 1024).unwrap();
     let o = run(&["check", p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stdout(&o).contains("larger than the limit"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("larger than the limit"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -86,7 +121,11 @@ fn test_command_reports_mismatch_and_table() {
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(out.contains("missing flight-reaction"), "{out}");
     assert!(out.contains("precision"), "{out}");
-    std::fs::write(dir.join("b.txt"), "# expect: flight-reactoin\nAgent: Hoi.\nKlant: Hoi.\n").unwrap();
+    std::fs::write(
+        dir.join("b.txt"),
+        "# expect: flight-reactoin\nAgent: Hoi.\nKlant: Hoi.\n",
+    )
+    .unwrap();
     let o = run(&["test", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("unknown rule 'flight-reactoin'"));
@@ -99,7 +138,13 @@ fn rules_and_explain() {
     assert!(out.contains("premature-solving") && out.contains("agent-quick-agreement"));
     let o = run(&["explain", "flight-reaction", "--lang", "nl"]);
     let out = stdout(&o);
-    for h in ["Wat het vindt", "Waarom het ertoe doet", "Voorbeeld", "Beter", "Uitzonderingen"] {
+    for h in [
+        "Wat het vindt",
+        "Waarom het ertoe doet",
+        "Voorbeeld",
+        "Beter",
+        "Uitzonderingen",
+    ] {
         assert!(out.contains(h), "{out}");
     }
     let o = run(&["explain", "no-such-rule"]);
@@ -108,7 +153,17 @@ fn rules_and_explain() {
 
 #[test]
 fn same_input_same_bytes() {
-    let a = run(&["check", "--format", "json", &example("nl-internet-storing.txt")]);
-    let b = run(&["check", "--format", "json", &example("nl-internet-storing.txt")]);
+    let a = run(&[
+        "check",
+        "--format",
+        "json",
+        &example("nl-internet-storing.txt"),
+    ]);
+    let b = run(&[
+        "check",
+        "--format",
+        "json",
+        &example("nl-internet-storing.txt"),
+    ]);
     assert_eq!(a.stdout, b.stdout);
 }

@@ -11,7 +11,9 @@ fn every_rule_file_is_valid_and_has_both_kinds_of_examples() {
         for lang in ["nl", "en"] {
             for want in ["fire", "pass"] {
                 assert!(
-                    r.examples.iter().any(|e| e.lang == lang && e.expect == want),
+                    r.examples
+                        .iter()
+                        .any(|e| e.lang == lang && e.expect == want),
                     "{} lacks a {want} example in {lang}",
                     r.id
                 );
@@ -30,5 +32,9 @@ fn every_rule_example_holds() {
             failures.push(format!("{}: {f}", r.id));
         }
     }
-    assert!(failures.is_empty(), "rule examples failing:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "rule examples failing:\n{}",
+        failures.join("\n")
+    );
 }

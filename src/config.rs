@@ -21,6 +21,7 @@
 pub mod glob;
 
 use crate::analysis::known_rule;
+use crate::rules::spec::{line_col, toml_error};
 use crate::rules::{RuleSet, Severity};
 use crate::transcript::{Lang, Role};
 use anyhow::{anyhow, bail, Result};
@@ -85,19 +86,6 @@ pub struct Config {
     pub per_path_ignores: Vec<(Glob, Vec<String>)>,
     pub speakers: Vec<(String, Role)>,
     rule_refs: Vec<RuleRef>,
-}
-
-/// 1-based line and column of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, col)
 }
 
 /// Lexically absolute and normalised (`.` and `..` resolved), without touching the disk.
@@ -173,10 +161,8 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
         let name = shown(path);
         let at = |offset: usize| format!("{}:{}", name.display(), line_col(text, offset).0);
-        let raw: Raw = toml::from_str(text).map_err(|e| {
-            let (l, c) = line_col(text, e.span().map(|s| s.start).unwrap_or(0));
-            anyhow!("{}:{l}:{c}: {}", name.display(), e.message().trim())
-        })?;
+        let raw: Raw =
+            toml::from_str(text).map_err(|e| toml_error(&name.display().to_string(), text, &e))?;
         let dir = absolute(path)
             .parent()
             .map(Path::to_path_buf)

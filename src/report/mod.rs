@@ -58,11 +58,7 @@ impl FileResult {
 /// A file path for machine formats (SARIF, GitLab, GitHub): relative to the working folder
 /// when it lies under it, with forward slashes.
 pub fn slash_path(p: &str) -> String {
-    let path = std::path::Path::new(p);
-    let rel = match std::env::current_dir() {
-        Ok(cwd) if path.is_absolute() => path.strip_prefix(&cwd).unwrap_or(path),
-        _ => path,
-    };
-    let s = rel.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+    crate::config::shown(std::path::Path::new(p))
+        .to_string_lossy()
+        .replace('\\', "/")
 }

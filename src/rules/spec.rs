@@ -140,9 +140,24 @@ pub struct RuleSpec {
     pub origin: String,
 }
 
-/// 1-based line of a byte offset (for error messages).
-fn line_at(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+/// 1-based line and column (in characters) of a byte offset, for error messages about
+/// TOML files (rule files and `callcoach.toml`).
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+/// A TOML error as one line, `origin:line:column: message`.
+pub fn toml_error(origin: &str, text: &str, e: &toml::de::Error) -> anyhow::Error {
+    let (line, col) = line_col(text, e.span().map(|s| s.start).unwrap_or(0));
+    anyhow!("{origin}:{line}:{col}: {}", e.message().trim())
 }
 
 /// Line of the `n`-th (0-based) line that starts with `needle` (for error messages).
@@ -156,19 +171,9 @@ fn nth_line_starting(text: &str, needle: &str, n: usize) -> Option<usize> {
 
 impl RuleSpec {
     pub fn parse(text: &str, origin: &str) -> Result<RuleSpec> {
-        let raw: RawRule = toml::from_str(text).map_err(|e| {
-            // One line: file:line:column: message (toml's span says where).
-            let off = e.span().map(|s| s.start).unwrap_or(0);
-            let line = line_at(text, off);
-            let col = text[..off.min(text.len())]
-                .rsplit('\n')
-                .next()
-                .map(|l| l.chars().count())
-                .unwrap_or(0)
-                + 1;
-            anyhow!("{origin}:{line}:{col}: {}", e.message().trim())
-        })?;
-        let at = |span: std::ops::Range<usize>| format!("{origin}:{}", line_at(text, span.start));
+        let raw: RawRule = toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
+        let at =
+            |span: std::ops::Range<usize>| format!("{origin}:{}", line_col(text, span.start).0);
         let id = raw.id.get_ref().clone();
         if id.is_empty()
             || !id

@@ -3,7 +3,8 @@
 
 use crate::acts::{self, Act, TaggedTranscript};
 use crate::rules::{self, Finding, RuleSet, RuleSpec, Severity};
-use crate::transcript::{Kind, Lang, Role, RolesSource, Transcript};
+use crate::transcript::{Kind, Lang, Role, RolesSource, Suppression, Transcript};
+use anyhow::{bail, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -56,12 +57,17 @@ pub struct Analysis {
 pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
 
 impl Options {
+    /// Is this rule (or the unused-suppression pseudo-rule) on in this run?
+    pub fn wants(&self, id: &str) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|s| s == id))
+            && !self.ignore.iter().any(|s| s == id)
+    }
+
     /// The rules this run uses, with severities overridden.
     pub fn active_rules(&self, set: &RuleSet) -> Vec<RuleSpec> {
         set.rules
             .iter()
-            .filter(|r| self.select.is_empty() || self.select.iter().any(|s| s == &r.id))
-            .filter(|r| !self.ignore.iter().any(|s| s == &r.id))
+            .filter(|r| self.wants(&r.id))
             .map(|r| {
                 let mut r = r.clone();
                 if let Some(s) = self.severity.get(&r.id) {
@@ -90,7 +96,22 @@ pub fn analyze_tagged(tt: &TaggedTranscript, rules: &[RuleSpec], opts: &Options)
             "agent and customer could not be told apart: rules that need them are skipped".into(),
         );
     }
-    apply_suppressions(t, &mut findings, report_lang);
+    if t.has_roles() {
+        // Without roles no rule ran, so no suppression can be judged unused.
+        let active: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        apply_suppressions(t, &mut findings, report_lang, &active, opts);
+    }
+    for s in all_suppressions(t) {
+        if s.reason.is_empty() {
+            warnings.push(format!(
+                "line {}: the suppression of '{}' gives no reason: write '# callcoach: {} {} -- reason'",
+                s.line,
+                s.rule,
+                verb(s),
+                s.rule
+            ));
+        }
+    }
     let first_solution = tt.first_solution();
     let metrics = crate::metrics::compute(tt);
     let score = crate::score::compute(&findings, &metrics, tt.kind);
@@ -115,30 +136,59 @@ pub fn analyze_tagged(tt: &TaggedTranscript, rules: &[RuleSpec], opts: &Options)
     }
 }
 
-/// Drop suppressed findings; report suppressions that matched nothing.
-fn apply_suppressions(t: &Transcript, findings: &mut Vec<Finding>, lang: Lang) {
-    let mut used_file = vec![false; t.suppressions.len()];
+/// File-level and turn-level suppressions.
+fn all_suppressions(t: &Transcript) -> impl Iterator<Item = &Suppression> {
+    t.suppressions
+        .iter()
+        .chain(t.turns.iter().flat_map(|x| &x.suppressions))
+}
+
+/// `ignore` or `ignore-file`, as the comment says.
+fn verb(s: &Suppression) -> &'static str {
+    if s.whole_file {
+        "ignore-file"
+    } else {
+        "ignore"
+    }
+}
+
+/// Drop suppressed findings; report suppressions of active rules that matched nothing
+/// (as the `unused-suppression` pseudo-rule, when that is on).
+fn apply_suppressions(
+    t: &Transcript,
+    findings: &mut Vec<Finding>,
+    lang: Lang,
+    active: &[&str],
+    opts: &Options,
+) {
     let mut unused = Vec::new();
     for (ti, turn) in t.turns.iter().enumerate() {
         for s in &turn.suppressions {
             let before = findings.len();
             findings.retain(|f| !(f.rule == s.rule && f.turn == ti + 1));
             if findings.len() == before {
-                unused.push((s.clone(), ti));
+                unused.push((s.clone(), ti + 1));
             }
         }
     }
-    for (i, s) in t.suppressions.iter().enumerate() {
+    for s in &t.suppressions {
         let before = findings.len();
         findings.retain(|f| f.rule != s.rule);
-        used_file[i] = findings.len() != before;
-    }
-    for (i, s) in t.suppressions.iter().enumerate() {
-        if !used_file[i] {
-            unused.push((s.clone(), 0));
+        if findings.len() == before {
+            // A file-level suppression belongs to no turn: it is reported at turn 1 (turns
+            // are 1-based in every report) and at its own line.
+            unused.push((s.clone(), 1));
         }
     }
-    for (s, ti) in unused {
+    let severity = opts
+        .severity
+        .get(UNUSED_SUPPRESSION)
+        .copied()
+        .unwrap_or(Severity::Warning);
+    let reported = opts.wants(UNUSED_SUPPRESSION)
+        && !t.suppressions.iter().any(|s| s.rule == UNUSED_SUPPRESSION);
+    unused.retain(|(s, _)| reported && active.contains(&s.rule.as_str()));
+    for (s, turn) in unused {
         let (message, advice) = match lang {
             Lang::Nl => (
                 format!("Ongebruikte onderdrukking: '{}' vond hier niets.", s.rule),
@@ -151,19 +201,11 @@ fn apply_suppressions(t: &Transcript, findings: &mut Vec<Finding>, lang: Lang) {
         };
         findings.push(Finding {
             rule: UNUSED_SUPPRESSION.to_string(),
-            severity: Severity::Warning,
-            turn: ti + 1,
+            severity,
+            turn,
             line: Some(s.line),
             speaker: Role::Unknown,
-            quote: format!(
-                "# callcoach: {} {}",
-                if s.whole_file {
-                    "ignore-file"
-                } else {
-                    "ignore"
-                },
-                s.rule
-            ),
+            quote: format!("# callcoach: {} {}", verb(&s), s.rule),
             message,
             advice,
         });
@@ -196,4 +238,23 @@ fn strengths(tt: &TaggedTranscript) -> Vec<Strength> {
 /// Does the rule id exist (built-in, added, or the unused-suppression pseudo-rule)?
 pub fn known_rule(set: &RuleSet, id: &str) -> bool {
     id == UNUSED_SUPPRESSION || set.get(id).is_some()
+}
+
+/// Fail on an unknown rule id (the pseudo-rule included), listing the known ones.
+pub fn check_rule_id(set: &RuleSet, id: &str) -> Result<()> {
+    if !known_rule(set, id) {
+        bail!("unknown rule '{id}' (known: {})", set.ids().join(", "));
+    }
+    Ok(())
+}
+
+/// Every suppression must name a rule that exists: a typo would silently suppress nothing.
+/// The error names the comment's line.
+pub fn check_suppressions(t: &Transcript, set: &RuleSet) -> Result<()> {
+    for s in all_suppressions(t) {
+        if let Err(e) = check_rule_id(set, &s.rule) {
+            bail!("line {}: in '# callcoach: {}': {e}", s.line, verb(s));
+        }
+    }
+    Ok(())
 }

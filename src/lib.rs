@@ -6,6 +6,7 @@ pub mod acts;
 pub mod advice;
 pub mod analysis;
 pub mod cli;
+pub mod config;
 pub mod formats;
 pub mod metrics;
 pub mod report;

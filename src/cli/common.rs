@@ -1,10 +1,11 @@
 //! What several commands share: input discovery, rule loading, reading options.
 
-use crate::analysis::{analyze, Options};
-use crate::formats::{self, ReadOptions};
+use super::settings::Settings;
+use crate::analysis::{analyze, check_rule_id, check_suppressions, Options};
+use crate::formats::{self, markdown, ReadOptions};
 use crate::report::FileResult;
-use crate::rules::{RuleSet, RuleSpec, Severity};
-use crate::transcript::{Lang, Role};
+use crate::rules::{RuleSet, Severity};
+use crate::transcript::{Lang, Role, Transcript};
 use anyhow::{anyhow, bail, Result};
 use std::path::{Path, PathBuf};
 
@@ -38,6 +39,12 @@ pub struct InputArgs {
     /// Extra rule folders (rule files *.toml), added to or overriding the built-in rules.
     #[arg(long = "rules")]
     pub rules: Vec<PathBuf>,
+    /// Use this config file for every input (default: the nearest callcoach.toml).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Use no config file at all.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
 }
 
 pub fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -63,13 +70,14 @@ impl InputArgs {
         }
     }
 
+    /// The rule set from the flags alone (no config file; see `settings::Settings`).
     pub fn rule_set(&self) -> Result<RuleSet> {
         let mut set = RuleSet::builtin();
         for d in &self.rules {
             set.add_dir(d)?;
         }
         for id in self.select.iter().chain(&self.ignore) {
-            set.check_id(id)?;
+            check_rule_id(&set, id)?;
         }
         Ok(set)
     }
@@ -115,7 +123,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         }
         if p.is_dir() {
             walk(&p, out);
-        } else if is_transcript_name(&name) {
+        } else if is_transcript_name(&name) || is_training_markdown(&p) {
             out.push(p);
         }
     }
@@ -132,22 +140,35 @@ pub fn is_transcript_name(name: &str) -> bool {
         && !lower.starts_with("sources")
 }
 
+/// Markdown training material is picked up by a folder walk only when it holds a
+/// ```transcript block (so READMEs and notes are left alone).
+fn is_training_markdown(p: &Path) -> bool {
+    markdown::is_markdown_path(p)
+        && std::fs::read_to_string(p).is_ok_and(|t| markdown::has_transcript_block(&t))
+}
+
+/// Read one input file and check its suppressions name known rules.
+pub fn read_checked(path: &Path, settings: &Settings) -> Result<Vec<Transcript>> {
+    let ts = formats::read_path(path, &settings.read)?;
+    for t in &ts {
+        check_suppressions(t, &settings.set)?;
+    }
+    Ok(ts)
+}
+
 /// Read and analyse one input file; every transcript in it becomes a result.
-pub fn analyse_path(
-    path: &Path,
-    read: &ReadOptions,
-    rules: &[RuleSpec],
-    opts: &Options,
-) -> Vec<FileResult> {
+pub fn analyse_path(path: &Path, settings: &Settings) -> Vec<FileResult> {
     let name = path.display().to_string();
-    match formats::read_path(path, read) {
+    let opts = settings.options_for(path);
+    let rules = opts.active_rules(&settings.set);
+    match read_checked(path, settings) {
         Err(e) => vec![FileResult::err(name, format!("{e:#}"))],
         Ok(ts) => {
             let many = ts.len() > 1;
             ts.into_iter()
                 .map(|t| {
                     let label = if many { t.source.clone() } else { name.clone() };
-                    FileResult::ok(label, analyze(&t, rules, opts))
+                    FileResult::ok(label, analyze(&t, &rules, &opts)).in_file(&name)
                 })
                 .collect()
         }

@@ -5,6 +5,7 @@ mod check;
 pub mod common;
 mod review;
 pub mod rules_cmd;
+pub mod settings;
 pub mod test_cmd;
 
 use clap::{Parser, Subcommand};

@@ -1,6 +1,7 @@
 //! `callcoach review FILE`: the coaching report on one call.
 
 use super::common::{analyse_path, InputArgs};
+use super::settings::Resolver;
 use crate::report::{
     review,
     style::{ColorChoice, Style},
@@ -20,10 +21,8 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<i32> {
-    let set = a.input.rule_set()?;
-    let opts = a.input.options();
-    let rules = opts.active_rules(&set);
-    let results = analyse_path(&a.file, &a.input.read_options(), &rules, &opts);
+    let settings = Resolver::new(&a.input)?.for_input(&a.file)?;
+    let results = analyse_path(&a.file, &settings);
     let style = Style::for_stdout(a.color);
     let mut code = 0;
     for (i, r) in results.iter().enumerate() {

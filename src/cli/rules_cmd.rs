@@ -1,8 +1,9 @@
 //! `callcoach rules` (list, or `rules test DIR`) and `callcoach explain RULE`.
 
 use super::common::parse_lang;
-use crate::analysis::{analyze, Options};
+use crate::analysis::{analyze, check_rule_id, Options, UNUSED_SUPPRESSION};
 use crate::formats::{self, ReadOptions};
+use crate::report::ruledoc;
 use crate::rules::{RuleSet, RuleSpec};
 use crate::transcript::Lang;
 use anyhow::{bail, Result};
@@ -71,11 +72,11 @@ pub fn run_rules(a: RulesArgs) -> Result<i32> {
                 v
             };
             for spec in &specs {
-                for (i, fail) in example_failures(spec).into_iter().enumerate() {
-                    let _ = i;
-                    println!("FAIL {}: {fail}", spec.id);
-                    failures += 1;
+                let failed = example_failures(spec);
+                for fail in &failed {
+                    println!("FAIL {} ({}): {fail}", spec.id, spec.origin);
                 }
+                failures += failed.len();
                 count += spec.examples.len();
             }
             println!("{} passed, {} failed", count - failures, failures);
@@ -130,8 +131,9 @@ pub fn example_failures(spec: &RuleSpec) -> Vec<String> {
             _ => hits.is_empty(),
         };
         if !ok {
+            let at = ex.turn.map(|t| format!(" at turn {t}")).unwrap_or_default();
             out.push(format!(
-                "example {} ({}, must {}) {}",
+                "example {} ({}, must {}{at}) {}",
                 i + 1,
                 ex.lang,
                 ex.expect,
@@ -148,46 +150,20 @@ pub fn example_failures(spec: &RuleSpec) -> Vec<String> {
 
 pub fn run_explain(a: ExplainArgs) -> Result<i32> {
     let set = load(&a.rules)?;
-    set.check_id(&a.rule)?;
+    if a.rule == UNUSED_SUPPRESSION {
+        print!(
+            "{}",
+            ruledoc::unused_suppression(a.lang).view().text(a.lang)
+        );
+        return Ok(0);
+    }
+    check_rule_id(&set, &a.rule)?;
     let r = set.get(&a.rule).expect("checked");
     print!("{}", explain_text(r, a.lang));
     Ok(0)
 }
 
-/// The documentation of a rule under the fixed headings.
+/// The documentation of a rule under the fixed headings (as SARIF's help text has it).
 pub fn explain_text(r: &RuleSpec, lang: Lang) -> String {
-    let d = r.doc(lang);
-    let h = match lang {
-        Lang::Nl => [
-            "Wat het vindt",
-            "Waarom het ertoe doet",
-            "Voorbeeld",
-            "Beter",
-            "Uitzonderingen",
-        ],
-        Lang::En => [
-            "What it detects",
-            "Why it matters",
-            "Example",
-            "Better",
-            "Exceptions",
-        ],
-    };
-    format!(
-        "{} ({}, {})\n{}\n\n## {}\n{}\n\n## {}\n{}\n\n## {}\n{}\n\n## {}\n{}\n\n## {}\n{}\n",
-        r.id,
-        r.severity.as_str(),
-        r.category,
-        r.summary.get(lang),
-        h[0],
-        d.what.trim(),
-        h[1],
-        d.why.trim(),
-        h[2],
-        d.example.trim(),
-        h[3],
-        d.better.trim(),
-        h[4],
-        d.exceptions.trim()
-    )
+    ruledoc::DocView::of(r, lang).text(lang)
 }

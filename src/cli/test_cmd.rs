@@ -1,12 +1,13 @@
 //! `callcoach test PATH...`: labelled transcripts as tests. File-level `# expect:` headers
-//! and turn-level `# expect: RULE` annotations are compared with what the rules find
-//! (the labels never influence detection); then a per-rule accuracy table.
+//! and turn-level `# expect: RULE` annotations (on the line before a turn: the finding must
+//! point at that turn) are compared with what the rules find (the labels never influence
+//! detection); then a per-rule accuracy table. A turn-level label also counts as a
+//! file-level one. Markdown training material (```transcript blocks) is read too.
 
-use super::common::{expand_inputs, require_inputs, InputArgs};
-use crate::analysis::{analyze, known_rule};
-use crate::formats;
-use crate::rules::RuleSet;
-use anyhow::{bail, Result};
+use super::common::{read_checked, require_inputs, InputArgs};
+use super::settings;
+use crate::analysis::{analyze, check_rule_id};
+use anyhow::{anyhow, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -63,21 +64,19 @@ pub struct Outcome {
 }
 
 pub fn evaluate(paths: &[PathBuf], input: &InputArgs) -> Result<Outcome> {
-    let set: RuleSet = input.rule_set()?;
-    let opts = input.options();
-    let rules = opts.active_rules(&set);
-    let selected: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
-    let read = input.read_options();
-    let mut per_rule: BTreeMap<String, Counts> = selected
-        .iter()
-        .map(|r| (r.clone(), Counts::default()))
-        .collect();
+    let plan = settings::plan(paths, input)?;
+    let mut per_rule: BTreeMap<String, Counts> = BTreeMap::new();
+    for s in settings::distinct(&plan) {
+        for r in s.active_rules() {
+            per_rule.entry(r.id).or_default();
+        }
+    }
     let mut mismatches = Vec::new();
     let mut files = 0;
     let mut errors = 0;
-    for path in expand_inputs(paths) {
+    for (path, settings) in &plan {
         let name = path.display().to_string();
-        let ts = match formats::read_path(&path, &read) {
+        let ts = match read_checked(path, settings) {
             Ok(t) => t,
             Err(e) => {
                 mismatches.push(format!("{name}: error: {e:#}"));
@@ -85,76 +84,112 @@ pub fn evaluate(paths: &[PathBuf], input: &InputArgs) -> Result<Outcome> {
                 continue;
             }
         };
+        let opts = settings.options_for(path);
+        let rules = opts.active_rules(&settings.set);
         for t in ts {
-            let Some(expected) = t.expected_rules() else {
+            let header = t.expected_rules();
+            let labelled_turns = t.turns.iter().any(|x| !x.expects.is_empty());
+            if header.is_none() && !labelled_turns {
                 continue;
-            };
-            for id in expected
-                .iter()
-                .chain(t.turns.iter().flat_map(|x| &x.expects))
-            {
-                if !known_rule(&set, id) {
-                    bail!(
-                        "{}: unknown rule '{id}' in '# expect:' (known: {})",
-                        t.source,
-                        set.ids().join(", ")
-                    );
+            }
+            let header = header.unwrap_or_default();
+            for id in &header {
+                check_rule_id(&settings.set, id)
+                    .map_err(|e| anyhow!("{}: in the '# expect:' header: {e}", t.source))?;
+            }
+            for turn in &t.turns {
+                for id in &turn.expects {
+                    check_rule_id(&settings.set, id).map_err(|e| {
+                        anyhow!(
+                            "{}: in '# expect:' before this turn: {e}",
+                            at(&name, &t.source, turn.line)
+                        )
+                    })?;
                 }
             }
             files += 1;
             let a = analyze(&t, &rules, &opts);
-            let found: BTreeMap<&str, Vec<usize>> =
-                a.findings.iter().fold(BTreeMap::new(), |mut m, f| {
-                    m.entry(f.rule.as_str())
-                        .or_insert_with(Vec::new)
-                        .push(f.turn);
-                    m
-                });
-            let expected: BTreeSet<&str> = expected.iter().map(|s| s.as_str()).collect();
-            for rule in &selected {
-                let e = expected.contains(rule.as_str());
-                let f = found.contains_key(rule.as_str());
-                let c = per_rule.get_mut(rule).expect("selected rule");
-                match (e, f) {
-                    (true, true) => c.tp += 1,
-                    (false, true) => {
-                        c.fp += 1;
-                        mismatches.push(format!(
-                            "{}: unexpected {rule} at turn {}",
-                            t.source,
-                            join(&found[rule.as_str()])
-                        ));
-                    }
-                    (true, false) => {
-                        c.fn_ += 1;
-                        mismatches.push(format!(
-                            "{}: missing {rule} (expected, not found)",
-                            t.source
-                        ));
-                    }
-                    (false, false) => c.tn += 1,
+            // Rule -> the (turn, line) of each finding.
+            let mut found: BTreeMap<&str, Vec<(usize, Option<usize>)>> = BTreeMap::new();
+            for f in &a.findings {
+                found
+                    .entry(f.rule.as_str())
+                    .or_default()
+                    .push((f.turn, f.line));
+            }
+            // Rule -> the turns labelled with it.
+            let mut by_turn: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+            for (i, turn) in t.turns.iter().enumerate() {
+                for id in &turn.expects {
+                    by_turn.entry(id.as_str()).or_default().push(i + 1);
                 }
             }
-            // Turn-level expectations: the finding must point at that turn.
-            for (i, turn) in t.turns.iter().enumerate() {
-                for rule in &turn.expects {
-                    if !selected.contains(rule) {
-                        continue;
+            let expected: BTreeSet<&str> = header
+                .iter()
+                .map(|s| s.as_str())
+                .chain(by_turn.keys().copied())
+                .collect();
+            for rule in rules.iter().map(|r| r.id.as_str()) {
+                let e = expected.contains(rule);
+                let hits = found.get(rule).cloned().unwrap_or_default();
+                let c = per_rule.entry(rule.to_string()).or_default();
+                match (e, !hits.is_empty()) {
+                    (true, true) => c.tp += 1,
+                    (false, true) => c.fp += 1,
+                    (true, false) => c.fn_ += 1,
+                    (false, false) => c.tn += 1,
+                }
+                let line_of = |turn: usize| t.turns.get(turn - 1).and_then(|x| x.line);
+                match by_turn.get(rule) {
+                    // Turn-level labels: each finding must point at a labelled turn, and each
+                    // labelled turn must have one. A mismatch names both turns.
+                    Some(want) => {
+                        let missing: Vec<usize> = want
+                            .iter()
+                            .copied()
+                            .filter(|w| !hits.iter().any(|h| h.0 == *w))
+                            .collect();
+                        let extra: Vec<(usize, Option<usize>)> = hits
+                            .iter()
+                            .copied()
+                            .filter(|h| !want.contains(&h.0))
+                            .collect();
+                        for w in &missing {
+                            let got = if !extra.is_empty() {
+                                format!("found at {}", turns(&extra))
+                            } else if hits.is_empty() {
+                                "not found".to_string()
+                            } else {
+                                format!("found only at {}", turns(&hits))
+                            };
+                            mismatches.push(format!(
+                                "{}: expected {rule} at turn {w}, {got}",
+                                at(&name, &t.source, line_of(*w))
+                            ));
+                        }
+                        if missing.is_empty() {
+                            for x in &extra {
+                                let wanted: Vec<(usize, Option<usize>)> =
+                                    want.iter().map(|w| (*w, line_of(*w))).collect();
+                                mismatches.push(format!(
+                                    "{}: unexpected {rule} at turn {} (expected only at {})",
+                                    at(&name, &t.source, x.1),
+                                    x.0,
+                                    turns(&wanted)
+                                ));
+                            }
+                        }
                     }
-                    let at = found.get(rule.as_str()).cloned().unwrap_or_default();
-                    if !at.contains(&(i + 1)) {
-                        let line = turn.line.map(|l| format!(":{l}")).unwrap_or_default();
-                        let got = if at.is_empty() {
-                            "not found".to_string()
-                        } else {
-                            format!("found at turn {}", join(&at))
-                        };
-                        mismatches.push(format!(
-                            "{}{line}: expected {rule} at turn {}, {got}",
-                            t.source,
-                            i + 1
-                        ));
-                    }
+                    None if !e && !hits.is_empty() => mismatches.push(format!(
+                        "{}: unexpected {rule} at {}",
+                        at(&name, &t.source, hits[0].1),
+                        turns(&hits)
+                    )),
+                    None if e && hits.is_empty() => mismatches.push(format!(
+                        "{}: missing {rule} (expected, not found)",
+                        t.source
+                    )),
+                    None => {}
                 }
             }
         }
@@ -167,11 +202,29 @@ pub fn evaluate(paths: &[PathBuf], input: &InputArgs) -> Result<Outcome> {
     })
 }
 
-fn join(v: &[usize]) -> String {
-    v.iter()
-        .map(|x| x.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+/// `file:line` when the line is known (lines are the file's, Markdown included), else the
+/// transcript's name.
+fn at(file: &str, source: &str, line: Option<usize>) -> String {
+    match line {
+        Some(l) => format!("{file}:{l}"),
+        None => source.to_string(),
+    }
+}
+
+/// "turn 3 (line 7)" or "turns 3 (line 7), 5 (line 11)".
+fn turns(v: &[(usize, Option<usize>)]) -> String {
+    let parts: Vec<String> = v
+        .iter()
+        .map(|(t, l)| match l {
+            Some(l) => format!("{t} (line {l})"),
+            None => t.to_string(),
+        })
+        .collect();
+    format!(
+        "turn{} {}",
+        if v.len() == 1 { "" } else { "s" },
+        parts.join(", ")
+    )
 }
 
 pub fn run(a: Args) -> Result<i32> {

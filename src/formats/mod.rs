@@ -1,6 +1,7 @@
 //! Input formats: detect a file's format from its content, parse it into a `Transcript`,
 //! and resolve who is agent and who is customer.
 
+pub mod markdown;
 pub mod plain;
 pub mod roles;
 
@@ -74,6 +75,10 @@ pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<Vec<Transcript>> {
     std::fs::File::open(path)
         .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
         .map_err(|e| anyhow::anyhow!("cannot read: {e}"))?;
+    if markdown::is_markdown_path(path) {
+        // Training material: the transcripts are the ```transcript blocks.
+        return markdown::parse(decode(&bytes)?, &path.display().to_string(), opts);
+    }
     parse_bytes(&bytes, &path.display().to_string(), opts)
 }
 

@@ -106,8 +106,9 @@ fn parse_comment(body: &str) -> Option<(String, String)> {
     Some((k, v.trim().to_string()))
 }
 
-/// Parse a `# callcoach: ignore RULE -- reason` comment body (after `callcoach:`).
-fn parse_suppression(v: &str, line: usize) -> Result<Suppression> {
+/// Parse a `# callcoach: ignore RULE[, RULE...] -- reason` comment body (after
+/// `callcoach:`): one suppression per rule named.
+fn parse_suppression(v: &str, line: usize) -> Result<Vec<Suppression>> {
     let (head, reason) = match v.split_once("--") {
         Some((h, r)) => (h.trim(), r.trim()),
         None => (v.trim(), ""),
@@ -119,16 +120,34 @@ fn parse_suppression(v: &str, line: usize) -> Result<Suppression> {
         "ignore-file" => true,
         _ => bail!("line {line}: unknown callcoach comment '{verb}' (expected 'ignore RULE -- reason' or 'ignore-file RULE -- reason')"),
     };
-    let rule = words.next().unwrap_or("");
-    if rule.is_empty() {
+    // Rule ids separated by commas; anything else before `--` is a mistake (a reason
+    // without `--` would otherwise be read as rule ids).
+    let list = words.collect::<Vec<_>>().join(" ");
+    let rules: Vec<&str> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .collect();
+    if rules.is_empty() {
         bail!("line {line}: a suppression must name a rule: '# callcoach: {verb} RULE -- reason'");
     }
-    Ok(Suppression {
-        rule: rule.trim_end_matches(',').to_string(),
-        reason: reason.to_string(),
-        line,
-        whole_file,
-    })
+    if let Some(bad) = rules.iter().find(|r| {
+        !r.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    }) {
+        bail!(
+            "line {line}: '{bad}' is not a rule id: write '# callcoach: {verb} RULE[, RULE] -- reason'"
+        );
+    }
+    Ok(rules
+        .into_iter()
+        .map(|rule| Suppression {
+            rule: rule.to_string(),
+            reason: reason.to_string(),
+            line,
+            whole_file,
+        })
+        .collect())
 }
 
 /// Parse one plain-text transcript. `line_offset` shifts line numbers (for transcripts
@@ -158,13 +177,17 @@ pub fn parse(text: &str, source: &str, line_offset: usize) -> Result<Transcript>
         if let Some(body) = line.strip_prefix('#') {
             let body = body.trim();
             if let Some(rest) = body.strip_prefix("callcoach:") {
-                let s = parse_suppression(rest, lineno)?;
-                if s.whole_file {
-                    t.suppressions.push(s);
-                } else {
-                    pending_supp.push(s);
+                for s in parse_suppression(rest, lineno)? {
+                    if s.whole_file {
+                        t.suppressions.push(s);
+                    } else {
+                        pending_supp.push(s);
+                    }
                 }
                 continue;
+            }
+            if body.to_ascii_lowercase().starts_with("callcoach ignore") {
+                bail!("line {lineno}: write '# callcoach: ignore RULE -- reason' (with a colon)");
             }
             if let Some((k, v)) = parse_comment(body) {
                 if in_header && t.turns.is_empty() {
@@ -231,6 +254,20 @@ pub fn parse(text: &str, source: &str, line_offset: usize) -> Result<Transcript>
     }
     if t.turns.is_empty() {
         bail!("no turns found: expected lines like 'Agent: text'");
+    }
+    // An annotation binds to the next turn; with none after it, it would silently do nothing.
+    if let Some(s) = pending_supp.first() {
+        bail!(
+            "line {}: '# callcoach: ignore {}' binds to the next turn, but no turn follows",
+            s.line,
+            s.rule
+        );
+    }
+    if !pending_expects.is_empty() {
+        bail!(
+            "'# expect: {}' after the last turn binds to no turn (put it on the line before a turn)",
+            pending_expects.join(", ")
+        );
     }
     t.id = t.header("id").map(|s| s.to_string());
     t.language = t
@@ -334,6 +371,40 @@ mod tests {
         assert_eq!(t.turns[1].expects, vec!["premature-solving"]);
         assert_eq!(t.turns[1].suppressions[0].rule, "missing-summary");
         assert_eq!(t.suppressions[0].rule, "hurried-handling");
+    }
+
+    #[test]
+    fn suppression_forms_and_errors() {
+        let src = "Agent: Hi\n# callcoach: ignore missing-summary, premature-solving -- demo\nCustomer: Hello\n";
+        let t = parse(src, "x", 0).unwrap();
+        let rules: Vec<&str> = t.turns[1]
+            .suppressions
+            .iter()
+            .map(|s| s.rule.as_str())
+            .collect();
+        assert_eq!(rules, ["missing-summary", "premature-solving"]);
+        assert_eq!(t.turns[1].suppressions[1].reason, "demo");
+        assert_eq!(t.turns[1].suppressions[1].line, 2);
+        let e = parse(
+            "Agent: a\n# callcoach: ignore premature-solving because\nB: b",
+            "x",
+            0,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("line 2"), "{e}");
+        let e = parse(
+            "Agent: a\nB: b\n# callcoach: ignore premature-solving -- x\n",
+            "x",
+            10,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("line 13") && e.to_string().contains("no turn follows"),
+            "{e}"
+        );
+        let e = parse("Agent: a\n# callcoach ignore x\nB: b", "x", 0).unwrap_err();
+        assert!(e.to_string().contains("colon"), "{e}");
+        assert!(parse("Agent: a\nB: b\n# expect: premature-solving\n", "x", 0).is_err());
     }
 
     #[test]

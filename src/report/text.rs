@@ -12,13 +12,16 @@ pub fn render(results: &[FileResult], min_level: Severity, style: Style) -> Stri
             let _ = writeln!(out, "{}: {} {}", r.path, style.red("error:"), e);
             continue;
         }
-        let Some(a) = &r.analysis else { continue };
-        for f in a.findings.iter().filter(|f| f.severity >= min_level) {
-            let line = f.line.map(|l| l.to_string()).unwrap_or_else(|| "-".into());
+        for f in r.shown(min_level) {
+            // With a line, the file on disk (lines are its lines); without, the input's name.
+            let (place, line) = match f.line {
+                Some(l) => (&r.file, l.to_string()),
+                None => (&r.path, "-".to_string()),
+            };
             let _ = writeln!(
                 out,
                 "{}:{}: {} {}: {} \"{}\"",
-                style.bold(&r.path),
+                style.bold(place),
                 line,
                 style.severity(f.severity),
                 style.bold(&f.rule),

@@ -5,9 +5,21 @@ use super::spec::PatternDef;
 use super::{Hit, RuleSpec};
 use crate::acts::{lexicon::normalise, Act, TaggedTranscript};
 use crate::transcript::{Lang, Role};
-use anyhow::{anyhow, bail, Result};
 use regex::bytes::Regex;
+use std::ops::Range;
 use std::str::FromStr;
+
+/// A bad `[pattern]` table: the message and, where known, the byte span of the value at
+/// fault in the rule file (so the error can name its line).
+#[derive(Debug, Clone)]
+pub struct PatternError {
+    pub span: Option<Range<usize>>,
+    pub message: String,
+}
+
+fn err(span: Option<Range<usize>>, message: String) -> PatternError {
+    PatternError { span, message }
+}
 
 /// A compiled `[pattern]` table.
 #[derive(Debug, Clone)]
@@ -20,38 +32,55 @@ pub struct Compiled {
 }
 
 impl Compiled {
-    pub fn new(def: &PatternDef) -> Result<Compiled> {
-        let role = Role::parse(&def.role).ok_or_else(|| {
-            anyhow!(
-                "[pattern] role '{}' must be agent, customer or leader",
-                def.role
-            )
-        })?;
+    pub fn new(def: &PatternDef) -> Result<Compiled, PatternError> {
+        let role = Role::parse(def.role.get_ref())
+            .filter(|r| matches!(r, Role::Agent | Role::Customer | Role::Leader))
+            .ok_or_else(|| {
+                err(
+                    Some(def.role.span()),
+                    format!(
+                        "[pattern] role '{}' must be agent, customer or leader",
+                        def.role.get_ref()
+                    ),
+                )
+            })?;
         let mut acts = Vec::new();
         for a in &def.acts {
-            acts.push(Act::from_str(a).map_err(|_| {
-                anyhow!(
-                    "[pattern] unknown act '{a}' (known: {})",
-                    Act::all_names().join(", ")
+            acts.push(Act::from_str(a.get_ref()).map_err(|_| {
+                err(
+                    Some(a.span()),
+                    format!(
+                        "[pattern] unknown act '{}' (known: {})",
+                        a.get_ref(),
+                        Act::all_names().join(", ")
+                    ),
                 )
             })?);
         }
-        let compile = |ps: &[String]| -> Result<Vec<Regex>> {
-            ps.iter()
-                .map(|p| {
-                    Regex::new(&format!("(?-u){p}")).map_err(|e| {
-                        anyhow!(
-                            "[pattern] bad pattern '{p}': {}",
-                            e.to_string().lines().last().unwrap_or("")
-                        )
+        let compile =
+            |lang: &str, ps: &[toml::Spanned<String>]| -> Result<Vec<Regex>, PatternError> {
+                ps.iter()
+                    .map(|p| {
+                        Regex::new(&format!("(?-u){}", p.get_ref())).map_err(|e| {
+                            err(
+                                Some(p.span()),
+                                format!(
+                                    "[pattern] bad {lang} pattern '{}': {}",
+                                    p.get_ref(),
+                                    e.to_string().lines().last().unwrap_or("").trim()
+                                ),
+                            )
+                        })
                     })
-                })
-                .collect()
-        };
-        let nl = compile(&def.nl)?;
-        let en = compile(&def.en)?;
+                    .collect()
+            };
+        let nl = compile("nl", &def.nl)?;
+        let en = compile("en", &def.en)?;
         if acts.is_empty() && (nl.is_empty() || en.is_empty()) {
-            bail!("[pattern] needs 'acts', or patterns for both 'nl' and 'en'");
+            return Err(err(
+                None,
+                "[pattern] needs 'acts', or patterns for both 'nl' and 'en'".into(),
+            ));
         }
         Ok(Compiled {
             role,

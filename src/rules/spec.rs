@@ -2,9 +2,10 @@
 //! and English, documentation under fixed headings, and examples that must fire and pass.
 
 use crate::transcript::{Kind, Lang};
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use toml::Spanned;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -83,12 +84,12 @@ pub struct RuleExample {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRule {
-    id: String,
-    severity: String,
+    id: Spanned<String>,
+    severity: Spanned<String>,
     category: String,
-    #[serde(default = "default_kind")]
-    kind: String,
-    detector: String,
+    #[serde(default)]
+    kind: Option<Spanned<String>>,
+    detector: Spanned<String>,
     summary: Bilingual,
     message: Bilingual,
     advice: Bilingual,
@@ -98,24 +99,20 @@ struct RawRule {
     examples: Vec<RuleExample>,
 }
 
-fn default_kind() -> String {
-    "call".into()
-}
-
 /// What a data-only (`detector = "pattern"`) rule looks for.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PatternDef {
     /// Whose turns: agent, customer, leader.
-    pub role: String,
+    pub role: Spanned<String>,
     /// Lexicon acts that count (e.g. "haste").
     #[serde(default)]
-    pub acts: Vec<String>,
+    pub acts: Vec<Spanned<String>>,
     /// Regular expressions per language, matched on lower-cased text.
     #[serde(default)]
-    pub nl: Vec<String>,
+    pub nl: Vec<Spanned<String>>,
     #[serde(default)]
-    pub en: Vec<String>,
+    pub en: Vec<Spanned<String>>,
     /// Fire once per call (first match) rather than on every matching turn.
     #[serde(default = "yes")]
     pub once: bool,
@@ -143,40 +140,63 @@ pub struct RuleSpec {
     pub origin: String,
 }
 
-/// Line of the first occurrence of `needle` in `text` (for error messages).
-fn line_of(text: &str, needle: &str) -> Option<usize> {
-    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
+/// 1-based line and column (in characters) of a byte offset, for error messages about
+/// TOML files (rule files and `callcoach.toml`).
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+/// A TOML error as one line, `origin:line:column: message`.
+pub fn toml_error(origin: &str, text: &str, e: &toml::de::Error) -> anyhow::Error {
+    let (line, col) = line_col(text, e.span().map(|s| s.start).unwrap_or(0));
+    anyhow!("{origin}:{line}:{col}: {}", e.message().trim())
+}
+
+/// Line of the `n`-th (0-based) line that starts with `needle` (for error messages).
+fn nth_line_starting(text: &str, needle: &str, n: usize) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with(needle))
+        .nth(n)
+        .map(|(i, _)| i + 1)
 }
 
 impl RuleSpec {
     pub fn parse(text: &str, origin: &str) -> Result<RuleSpec> {
-        let raw: RawRule = toml::from_str(text).map_err(|e| {
-            // toml's message carries line and column already.
-            anyhow!("{origin}: {}", e.to_string().trim())
-        })?;
-        let at = |needle: &str| match line_of(text, needle) {
-            Some(l) => format!("{origin}:{l}"),
-            None => origin.to_string(),
-        };
-        if raw.id.is_empty()
-            || !raw
-                .id
+        let raw: RawRule = toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
+        let at =
+            |span: std::ops::Range<usize>| format!("{origin}:{}", line_col(text, span.start).0);
+        let id = raw.id.get_ref().clone();
+        if id.is_empty()
+            || !id
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         {
-            bail!("{}: rule id '{}' must be kebab-case", at("id"), raw.id);
+            bail!("{}: rule id '{id}' must be kebab-case", at(raw.id.span()));
         }
-        let severity = Severity::parse(&raw.severity).ok_or_else(|| {
+        let severity = Severity::parse(raw.severity.get_ref()).ok_or_else(|| {
             anyhow!(
                 "{}: severity '{}' must be error, warning or info",
-                at("severity"),
-                raw.severity
+                at(raw.severity.span()),
+                raw.severity.get_ref()
             )
         })?;
-        let kind = super::kind_of(&raw.kind)
-            .ok_or_else(|| anyhow!("{}: kind must be 'call' or 'coaching'", at("kind")))?;
-        if super::detector(&raw.detector).is_none() {
-            bail!("{}: unknown detector '{}'", at("detector"), raw.detector);
+        let kind = match &raw.kind {
+            None => Kind::Call,
+            Some(k) => super::kind_of(k.get_ref())
+                .ok_or_else(|| anyhow!("{}: kind must be 'call' or 'coaching'", at(k.span())))?,
+        };
+        let detector = raw.detector.get_ref().clone();
+        if super::detector(&detector).is_none() {
+            bail!("{}: unknown detector '{detector}'", at(raw.detector.span()));
         }
         let doc = |l: &str| -> Result<RuleDoc> {
             let d = raw
@@ -199,26 +219,32 @@ impl RuleSpec {
         };
         let doc_nl = doc("nl")?;
         let doc_en = doc("en")?;
-        let pattern = match (&raw.pattern, raw.detector.as_str()) {
-            (Some(p), "pattern") => {
-                Some(super::pattern::Compiled::new(p).with_context(|| at("[pattern]"))?)
-            }
+        let table_line = || match nth_line_starting(text, "[pattern]", 0) {
+            Some(l) => format!("{origin}:{l}"),
+            None => origin.to_string(),
+        };
+        let pattern = match (&raw.pattern, detector.as_str()) {
+            (Some(p), "pattern") => Some(super::pattern::Compiled::new(p).map_err(|e| {
+                let place = e.span.map(&at).unwrap_or_else(table_line);
+                anyhow!("{place}: {}", e.message)
+            })?),
             (None, "pattern") => bail!("{origin}: detector 'pattern' needs a [pattern] table"),
             (Some(_), _) => bail!(
                 "{}: [pattern] is only for detector = \"pattern\"",
-                at("[pattern]")
+                table_line()
             ),
             (None, _) => None,
         };
         for (i, ex) in raw.examples.iter().enumerate() {
+            let place = match nth_line_starting(text, "[[examples]]", i) {
+                Some(l) => format!("{origin}:{l}"),
+                None => origin.to_string(),
+            };
             if Lang::parse(&ex.lang).is_none() {
-                bail!("{origin}: example {} has unknown lang '{}'", i + 1, ex.lang);
+                bail!("{place}: example {} has unknown lang '{}'", i + 1, ex.lang);
             }
             if ex.expect != "fire" && ex.expect != "pass" {
-                bail!(
-                    "{origin}: example {} expect must be 'fire' or 'pass'",
-                    i + 1
-                );
+                bail!("{place}: example {} expect must be 'fire' or 'pass'", i + 1);
             }
         }
         for lang in ["nl", "en"] {
@@ -233,11 +259,11 @@ impl RuleSpec {
             }
         }
         Ok(RuleSpec {
-            id: raw.id,
+            id,
             severity,
             category: raw.category,
             kind,
-            detector: raw.detector,
+            detector,
             summary: raw.summary,
             message: raw.message,
             advice: raw.advice,

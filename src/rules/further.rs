@@ -16,41 +16,51 @@ fn resistance_phrases(t: &crate::acts::TaggedTurn) -> Vec<String> {
 }
 
 pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
-    let Some(fs) = tt
-        .turns
-        .iter()
-        .find(|t| t.role == Role::Agent && t.has(Act::Solution))
-    else {
-        return vec![];
-    };
+    // The customer's reaction to a solution: "like I said…", the same resistance phrase
+    // again, or resistance again about the same complaint (its words come back) when the
+    // agent never acknowledged it — a customer who was heard may still press a point.
+    let stop = &lexicon(tt.lang).stopwords;
     let mut earlier: HashSet<String> = HashSet::new();
-    for t in tt.turns[..fs.index]
-        .iter()
-        .filter(|t| t.role == Role::Customer)
-    {
-        earlier.extend(resistance_phrases(t));
-    }
+    let mut complaint: HashSet<String> = HashSet::new();
+    let mut after_solution = false;
     let mut last_other = false;
-    for t in &tt.turns[fs.index + 1..] {
+    let mut acknowledged = false;
+    for t in &tt.turns {
         match t.role {
             Role::Other => last_other = true,
-            Role::Agent => last_other = false,
+            Role::Agent => {
+                last_other = false;
+                if t.has(Act::Solution) {
+                    after_solution = true;
+                }
+                acknowledged |= t.has(Act::Acknowledgement);
+            }
             Role::Customer => {
+                let phrases = resistance_phrases(t);
+                let words: HashSet<String> = t
+                    .sentences
+                    .iter()
+                    .flat_map(|s| content_words(&s.norm, stop))
+                    .collect();
                 // Telling the story again to a colleague after a transfer is not this rule.
-                if last_other {
-                    continue;
+                if after_solution && !last_other {
+                    if let Some(r) = t.first(Act::Repeat) {
+                        return vec![Hit::at(t.index, Some(r.sentence))];
+                    }
+                    let same_phrase = phrases.iter().any(|p| earlier.contains(p));
+                    let same_complaint = words.intersection(&complaint).count() >= 2;
+                    if t.has(Act::Resistance) && !acknowledged && (same_phrase || same_complaint) {
+                        let s = t.first(Act::Resistance).map(|x| x.sentence);
+                        return vec![Hit::at(t.index, s)];
+                    }
                 }
-                if let Some(r) = t.first(Act::Repeat) {
-                    return vec![Hit::at(t.index, Some(r.sentence))];
+                // Only the first reaction to a solution counts as the reaction to it.
+                after_solution = false;
+                if t.has(Act::Resistance) {
+                    complaint.extend(words);
+                    acknowledged = false;
                 }
-                let again = resistance_phrases(t)
-                    .into_iter()
-                    .find(|p| earlier.contains(p));
-                if again.is_some() {
-                    let s = t.first(Act::Resistance).map(|x| x.sentence);
-                    return vec![Hit::at(t.index, s)];
-                }
-                earlier.extend(resistance_phrases(t));
+                earlier.extend(phrases);
             }
             _ => {}
         }

@@ -63,7 +63,10 @@ pub fn agent_quick_agreement(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                 if t.has(Act::Condition) {
                     shaped = true;
                 }
-                if !pushed || shaped {
+                // Agreeing while asking to leave is quick agreement whatever came before;
+                // otherwise it needs a plan pushed by the leader.
+                let leaving = t.has(Act::EndTalk);
+                if shaped || (!pushed && !leaving) {
                     continue;
                 }
                 if let Some(a) = t.first(Act::Agreement) {

@@ -4,37 +4,27 @@
 use aho_corasick::AhoCorasick;
 use anyhow::{anyhow, Context, Result};
 use regex::bytes::Regex;
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use serde::Deserialize;
-use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
-use super::Act;
+use super::{prep, Act};
 use crate::transcript::Lang;
+
+/// The tables the build script prepared from `rules/lexicon/*.toml`.
+mod builtin {
+    pub struct Tables {
+        pub language: &'static str,
+        pub stopwords: &'static [&'static str],
+        pub patterns: &'static [(&'static str, &'static str)],
+        pub literals: &'static [(&'static [u8], &'static [u32])],
+        pub always: &'static [u32],
+    }
+    include!(concat!(env!("OUT_DIR"), "/lexicon_tables.rs"));
+}
 
 /// The lexicon packs shipped in the binary.
 pub const BUILTIN_NL: &str = include_str!("../../rules/lexicon/nl.toml");
 pub const BUILTIN_EN: &str = include_str!("../../rules/lexicon/en.toml");
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLexicon {
-    language: String,
-    #[serde(default)]
-    classes: BTreeMap<String, Vec<String>>,
-    #[serde(default)]
-    stopwords: Vec<String>,
-    acts: BTreeMap<String, RawAct>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawAct {
-    #[serde(default)]
-    doc: String,
-    patterns: Vec<String>,
-}
 
 /// A compiled lexicon for one language.
 ///
@@ -74,143 +64,59 @@ pub struct Scratch {
     candidates: Vec<u32>,
 }
 
-/// Literal words that every match of `hir` must start with (or end with), whichever set
-/// is more selective; None when neither is a short finite set (the pattern then runs on
-/// every sentence).
-fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
-    let extract = |prefix: bool| -> Option<Vec<Vec<u8>>> {
-        let mut ex = Extractor::new();
-        ex.kind(if prefix {
-            ExtractKind::Prefix
-        } else {
-            ExtractKind::Suffix
-        })
-        .limit_class(4)
-        .limit_repeat(4)
-        .limit_literal_len(12)
-        .limit_total(400);
-        let mut seq = ex.extract(hir);
-        if prefix {
-            seq.optimize_for_prefix_by_preference();
-        } else {
-            seq.optimize_for_suffix_by_preference();
-        }
-        let lits = seq.literals()?;
-        if lits.is_empty() || lits.iter().any(|l| l.as_bytes().len() < 2) {
-            return None;
-        }
-        Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
-    };
-    // Longer literals are rarer in text: prefer the set whose shortest literal is longest.
-    let score = |v: &Vec<Vec<u8>>| {
-        let shortest = v.iter().map(|l| l.len()).min().unwrap_or(0);
-        (shortest.min(6), usize::MAX - v.len())
-    };
-    match (extract(true), extract(false)) {
-        (Some(p), Some(s)) => Some(if score(&s) > score(&p) { s } else { p }),
-        (p, s) => p.or(s),
-    }
-}
-
-/// Expand `{class}` placeholders with `(?:a|b|c)` from the classes table.
-fn expand(pattern: &str, classes: &BTreeMap<String, Vec<String>>) -> Result<String> {
-    // TOML literal strings cannot hold a straight quote: packs write ’, text is folded to '.
-    let pattern = pattern.replace('’', "'");
-    let mut out = String::with_capacity(pattern.len());
-    let mut rest = pattern.as_str();
-    while let Some(i) = rest.find('{') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        // `{2,3}` repetition stays as it is.
-        let end = after
-            .find('}')
-            .ok_or_else(|| anyhow!("unclosed '{{' in pattern"))?;
-        let name = &after[..end];
-        if name
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == ',' || c == ' ')
-        {
-            out.push('{');
-            out.push_str(name);
-            out.push('}');
-        } else {
-            let words = classes
-                .get(name)
-                .ok_or_else(|| anyhow!("unknown word class '{{{name}}}'"))?;
-            out.push_str("(?:");
-            out.push_str(&words.join("|").replace('’', "'"));
-            out.push(')');
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
 impl Lexicon {
     /// Compile a lexicon pack from its TOML text. `origin` names it in errors.
     pub fn compile(text: &str, origin: &str) -> Result<Lexicon> {
-        let raw: RawLexicon =
-            toml::from_str(text).with_context(|| format!("{origin}: invalid lexicon pack"))?;
-        let lang = Lang::parse(&raw.language)
-            .ok_or_else(|| anyhow!("{origin}: unknown language '{}'", raw.language))?;
-        let mut patterns: Vec<Pattern> = Vec::new();
-        for (name, act) in &raw.acts {
-            let kind = Act::from_str(name).map_err(|_| {
-                anyhow!(
-                    "{origin}: unknown act '{name}' (known: {})",
-                    Act::all_names().join(", ")
-                )
-            })?;
-            let _ = &act.doc;
-            for p in &act.patterns {
-                let e = expand(p, &raw.classes)
-                    .with_context(|| format!("{origin}: act '{name}', pattern '{p}'"))?;
-                // Text is lower-cased and folded to ASCII first (see `normalise`), so
-                // patterns run in ASCII mode: exact word boundaries, small automata.
-                let source = format!("(?-u){e}");
-                patterns.push(Pattern {
-                    act: kind,
-                    source,
-                    regex: OnceLock::new(),
-                });
+        let prepared = prep::prepare(text, &|name| Act::from_str(name).is_ok()).map_err(|e| {
+            if e.starts_with("unknown act") {
+                anyhow!("{origin}: {e} (known: {})", Act::all_names().join(", "))
+            } else {
+                anyhow!("{origin}: {e}")
             }
+        })?;
+        Self::from_prepared(prepared, origin)
+    }
+
+    /// The built-in pack for a language, prepared by the build script (no parsing or
+    /// literal extraction at run time).
+    pub fn builtin(lang: Lang) -> Lexicon {
+        let t = match lang {
+            Lang::Nl => &builtin::NL,
+            Lang::En => &builtin::EN,
+        };
+        let prepared = prep::Prepared {
+            language: t.language.to_string(),
+            stopwords: t.stopwords.iter().map(|s| s.to_string()).collect(),
+            patterns: t
+                .patterns
+                .iter()
+                .map(|(a, s)| (a.to_string(), s.to_string()))
+                .collect(),
+            literals: t
+                .literals
+                .iter()
+                .map(|(l, p)| (l.to_vec(), p.to_vec()))
+                .collect(),
+            always: t.always.to_vec(),
+        };
+        Self::from_prepared(prepared, "built-in lexicon")
+            .expect("built-in lexicons are checked by the build script and tests")
+    }
+
+    fn from_prepared(p: prep::Prepared, origin: &str) -> Result<Lexicon> {
+        let lang = Lang::parse(&p.language)
+            .ok_or_else(|| anyhow!("{origin}: unknown language '{}'", p.language))?;
+        let mut patterns = Vec::with_capacity(p.patterns.len());
+        for (act, source) in p.patterns {
+            let act = Act::from_str(&act).map_err(|_| anyhow!("{origin}: unknown act '{act}'"))?;
+            patterns.push(Pattern {
+                act,
+                source,
+                regex: OnceLock::new(),
+            });
         }
-        let mut literals: Vec<Vec<u8>> = Vec::new();
-        let mut literal_patterns: Vec<Vec<u32>> = Vec::new();
-        let mut index: std::collections::HashMap<Vec<u8>, usize> = Default::default();
-        let mut always = Vec::new();
-        for (i, p) in patterns.iter().enumerate() {
-            // Parsing checks the pattern (with a message naming it) without the cost of
-            // compiling it; compilation happens on first use.
-            let hir = regex_syntax::ParserBuilder::new()
-                .utf8(false)
-                .build()
-                .parse(&p.source)
-                .map_err(|err| {
-                    anyhow!(
-                        "{origin}: act '{}', bad pattern '{}': {}",
-                        p.act.name(),
-                        p.source.trim_start_matches("(?-u)"),
-                        err.to_string().lines().last().unwrap_or("")
-                    )
-                })?;
-            match required_literals(&hir) {
-                Some(lits) => {
-                    for l in lits {
-                        let at = *index.entry(l.clone()).or_insert_with(|| {
-                            literals.push(l);
-                            literal_patterns.push(Vec::new());
-                            literals.len() - 1
-                        });
-                        if !literal_patterns[at].contains(&(i as u32)) {
-                            literal_patterns[at].push(i as u32);
-                        }
-                    }
-                }
-                None => always.push(i as u32),
-            }
-        }
+        let (literals, literal_patterns): (Vec<Vec<u8>>, Vec<Vec<u32>>) =
+            p.literals.into_iter().unzip();
         let prefilter = if literals.is_empty() {
             None
         } else {
@@ -226,8 +132,8 @@ impl Lexicon {
             patterns,
             prefilter,
             literal_patterns,
-            always,
-            stopwords: raw.stopwords.into_iter().collect(),
+            always: p.always,
+            stopwords: p.stopwords.into_iter().collect(),
         })
     }
 
@@ -355,27 +261,25 @@ mod timing {
     #[test]
     #[ignore]
     fn compile_time() {
-        for (name, text) in [("nl", super::BUILTIN_NL), ("en", super::BUILTIN_EN)] {
+        for lang in [super::Lang::Nl, super::Lang::En] {
             let t = std::time::Instant::now();
-            let l = super::Lexicon::compile(text, "x").unwrap();
+            let l = super::Lexicon::builtin(lang);
+            let built = t.elapsed();
+            let mut sc = super::Scratch::default();
+            let mut out = Vec::new();
+            l.scan(
+                "goedemorgen ik bel over mijn factuur, i'll send you a new card",
+                &mut sc,
+                &mut out,
+            );
             println!(
-                "{name}: lexicon compile {:?}; {} patterns, {} always run, {} literals",
-                t.elapsed(),
+                "{lang:?}: builtin {:?}, first scan {:?}; {} patterns, {} always run, {} literals",
+                built,
+                t.elapsed() - built,
                 l.patterns.len(),
                 l.always.len(),
                 l.literal_patterns.len()
             );
-            for &i in &l.always {
-                println!(
-                    "   always: {} {}",
-                    l.patterns[i as usize].act.name(),
-                    &l.patterns[i as usize]
-                        .source
-                        .chars()
-                        .take(90)
-                        .collect::<String>()
-                );
-            }
         }
     }
 }

@@ -4,6 +4,7 @@
 //! summary restates what this customer said; an offer phrased as a question is a solution.
 
 pub mod lexicon;
+pub mod prep;
 pub mod tagger;
 
 use crate::transcript::Lang;
@@ -97,14 +98,8 @@ static EN: OnceLock<Lexicon> = OnceLock::new();
 /// The built-in lexicon for a language, compiled on first use.
 pub fn lexicon(lang: Lang) -> &'static Lexicon {
     match lang {
-        Lang::Nl => NL.get_or_init(|| {
-            Lexicon::compile(lexicon::BUILTIN_NL, "rules/lexicon/nl.toml")
-                .expect("built-in Dutch lexicon compiles (tested)")
-        }),
-        Lang::En => EN.get_or_init(|| {
-            Lexicon::compile(lexicon::BUILTIN_EN, "rules/lexicon/en.toml")
-                .expect("built-in English lexicon compiles (tested)")
-        }),
+        Lang::Nl => NL.get_or_init(|| Lexicon::builtin(Lang::Nl)),
+        Lang::En => EN.get_or_init(|| Lexicon::builtin(Lang::En)),
     }
 }
 

@@ -1,0 +1,168 @@
+//! Preparing a lexicon pack: expand word classes into patterns and find, for each pattern,
+//! the literal words every match must start (or end) with. Shared by the build script,
+//! which does this once for the built-in packs, and by `Lexicon::compile` for any pack.
+//! Depends only on serde, toml and regex-syntax, so the build script can include it.
+
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLexicon {
+    pub language: String,
+    #[serde(default)]
+    pub classes: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+    pub acts: BTreeMap<String, RawAct>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAct {
+    #[serde(default)]
+    pub doc: String,
+    pub patterns: Vec<String>,
+}
+
+/// A pack ready to compile: patterns in ASCII mode, and the literal prefilter table.
+#[derive(Debug)]
+pub struct Prepared {
+    pub language: String,
+    pub stopwords: Vec<String>,
+    /// (act name, regex source)
+    pub patterns: Vec<(String, String)>,
+    /// (literal, patterns it stands for)
+    pub literals: Vec<(Vec<u8>, Vec<u32>)>,
+    /// Patterns with no literal set: tried on every sentence.
+    pub always: Vec<u32>,
+}
+
+/// Expand `{class}` placeholders with `(?:a|b|c)` from the classes table.
+pub fn expand(pattern: &str, classes: &BTreeMap<String, Vec<String>>) -> Result<String, String> {
+    // TOML literal strings cannot hold a straight quote: packs write ’, text is folded to '.
+    let pattern = pattern.replace('’', "'");
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern.as_str();
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let end = after
+            .find('}')
+            .ok_or_else(|| "unclosed '{' in pattern".to_string())?;
+        let name = &after[..end];
+        // `{2,3}` repetition stays as it is.
+        if name
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == ' ')
+        {
+            out.push('{');
+            out.push_str(name);
+            out.push('}');
+        } else {
+            let words = classes
+                .get(name)
+                .ok_or_else(|| format!("unknown word class '{{{name}}}'"))?;
+            out.push_str("(?:");
+            out.push_str(&words.join("|").replace('’', "'"));
+            out.push(')');
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Literal words that every match of `hir` must start with (or end with), whichever set
+/// is more selective; None when neither is a short finite set.
+fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    let extract = |prefix: bool| -> Option<Vec<Vec<u8>>> {
+        let mut ex = Extractor::new();
+        ex.kind(if prefix {
+            ExtractKind::Prefix
+        } else {
+            ExtractKind::Suffix
+        })
+        .limit_class(4)
+        .limit_repeat(4)
+        .limit_literal_len(12)
+        .limit_total(400);
+        let mut seq = ex.extract(hir);
+        if prefix {
+            seq.optimize_for_prefix_by_preference();
+        } else {
+            seq.optimize_for_suffix_by_preference();
+        }
+        let lits = seq.literals()?;
+        if lits.is_empty() || lits.iter().any(|l| l.as_bytes().len() < 2) {
+            return None;
+        }
+        Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
+    };
+    // Longer literals are rarer in text: prefer the set whose shortest literal is longest.
+    let score = |v: &Vec<Vec<u8>>| {
+        let shortest = v.iter().map(|l| l.len()).min().unwrap_or(0);
+        (shortest.min(6), usize::MAX - v.len())
+    };
+    match (extract(true), extract(false)) {
+        (Some(p), Some(s)) => Some(if score(&s) > score(&p) { s } else { p }),
+        (p, s) => p.or(s),
+    }
+}
+
+/// Parse a pack and prepare its patterns. `known_act` says which act names exist.
+pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared, String> {
+    let raw: RawLexicon = toml::from_str(text)
+        .map_err(|e| format!("invalid lexicon pack: {}", e.to_string().trim()))?;
+    let mut patterns = Vec::new();
+    for (name, act) in &raw.acts {
+        if !known_act(name) {
+            return Err(format!("unknown act '{name}'"));
+        }
+        for p in &act.patterns {
+            let e =
+                expand(p, &raw.classes).map_err(|e| format!("act '{name}', pattern '{p}': {e}"))?;
+            // Text is lower-cased and folded to ASCII first, so patterns run in ASCII mode:
+            // exact word boundaries, small automata.
+            patterns.push((name.clone(), format!("(?-u){e}")));
+        }
+    }
+    let mut literals: Vec<(Vec<u8>, Vec<u32>)> = Vec::new();
+    let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut always = Vec::new();
+    for (i, (act, source)) in patterns.iter().enumerate() {
+        let hir = regex_syntax::ParserBuilder::new()
+            .utf8(false)
+            .build()
+            .parse(source)
+            .map_err(|err| {
+                format!(
+                    "act '{act}', bad pattern '{}': {}",
+                    source.trim_start_matches("(?-u)"),
+                    err.to_string().lines().last().unwrap_or("")
+                )
+            })?;
+        match required_literals(&hir) {
+            Some(lits) => {
+                for l in lits {
+                    let at = *index.entry(l.clone()).or_insert_with(|| {
+                        literals.push((l, Vec::new()));
+                        literals.len() - 1
+                    });
+                    if !literals[at].1.contains(&(i as u32)) {
+                        literals[at].1.push(i as u32);
+                    }
+                }
+            }
+            None => always.push(i as u32),
+        }
+    }
+    Ok(Prepared {
+        language: raw.language,
+        stopwords: raw.stopwords,
+        patterns,
+        literals,
+        always,
+    })
+}

@@ -63,6 +63,17 @@ pub fn to_second_person(text: &str, lang: Lang) -> String {
             i += 2;
             continue;
         }
+        // "ik bel" → "u belt": the polite form adds a -t to a first-person verb.
+        if lang == Lang::Nl && lower == "ik" {
+            if let Some(n) = next.as_deref() {
+                if let Some(v) = polite_verb(n) {
+                    let (_, p2) = split_punct(words[i + 1]);
+                    out.push(format!("u {v}{p2}"));
+                    i += 2;
+                    continue;
+                }
+            }
+        }
         let single = match lang {
             Lang::Nl => match lower.as_str() {
                 "ik" | "mij" | "me" => Some("u"),
@@ -90,6 +101,78 @@ pub fn to_second_person(text: &str, lang: Lang) -> String {
         i += 1;
     }
     out.join(" ")
+}
+
+/// The polite second person of a Dutch first-person verb ("bel" → "belt"), or None when
+/// the word after "ik" is not a verb this can conjugate.
+fn polite_verb(w: &str) -> Option<String> {
+    const NOT_VERBS: &[&str] = &[
+        "ook",
+        "al",
+        "nu",
+        "dus",
+        "niet",
+        "wel",
+        "net",
+        "gewoon",
+        "echt",
+        "toch",
+        "nog",
+        "even",
+        "eigenlijk",
+        "graag",
+        "zelf",
+        "daar",
+        "hier",
+        "maar",
+        "dan",
+        "het",
+        "de",
+        "een",
+        "die",
+        "dat",
+        "er",
+        "zo",
+        "heel",
+        "erg",
+        "nooit",
+        "altijd",
+        "vaak",
+        "soms",
+        "al",
+        "helemaal",
+        "alleen",
+        "ben",
+        "heb",
+        "wil",
+        "kan",
+        "zal",
+        "mag",
+        "moet",
+        "zou",
+        "had",
+        "was",
+        "ga",
+        "sta",
+        "doe",
+        "zie",
+        "sla",
+        "eh",
+        "ehm",
+    ];
+    if w.len() < 2 || !w.chars().all(|c| c.is_alphabetic()) {
+        return None;
+    }
+    match w {
+        "ga" | "sta" | "doe" | "zie" | "sla" => return Some(format!("{w}t")),
+        _ if NOT_VERBS.contains(&w) => return None,
+        _ => {}
+    }
+    if w.ends_with('t') || w.ends_with('d') {
+        Some(w.to_string())
+    } else {
+        Some(format!("{w}t"))
+    }
 }
 
 fn split_punct(w: &str) -> (&str, &str) {
@@ -300,6 +383,13 @@ mod tests {
         assert_eq!(
             to_second_person("Ik heb mijn pas verloren en ik wil een nieuwe.", Lang::Nl),
             "u heeft uw pas verloren en u wilt een nieuwe."
+        );
+        assert_eq!(
+            to_second_person(
+                "Ik bel nu voor de derde keer en ik wacht al weken.",
+                Lang::Nl
+            ),
+            "u belt nu voor de derde keer en u wacht al weken."
         );
         assert_eq!(
             to_second_person("I'm locked out of my account, I think.", Lang::En),

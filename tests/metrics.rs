@@ -35,13 +35,26 @@ fn metrics_with_timestamps() {
     // "Waarmee kan ik u helpen?" and "Sinds wanneer speelt dit?" are open; the summary's
     // check is a closed question form; none is verification; one probe.
     assert_eq!(
-        (m.questions_open, m.questions_closed, m.verification_questions),
+        (
+            m.questions_open,
+            m.questions_closed,
+            m.verification_questions
+        ),
         (2, 1, 0)
     );
     assert_eq!(m.probes, 1);
-    assert_eq!((m.first_probe_turn, m.first_probe_time), (Some(3), Some(12.0)));
-    assert_eq!((m.first_summary_turn, m.first_summary_time), (Some(5), Some(25.0)));
-    assert_eq!((m.first_solution_turn, m.first_solution_time), (Some(7), Some(37.0)));
+    assert_eq!(
+        (m.first_probe_turn, m.first_probe_time),
+        (Some(3), Some(12.0))
+    );
+    assert_eq!(
+        (m.first_summary_turn, m.first_summary_time),
+        (Some(5), Some(25.0))
+    );
+    assert_eq!(
+        (m.first_solution_turn, m.first_solution_time),
+        (Some(7), Some(37.0))
+    );
     assert_eq!(m.longest_monologue_words, 16);
     assert_eq!(m.longest_monologue_seconds, Some(10.0));
     assert_eq!(m.acknowledgements, 1);
@@ -74,11 +87,19 @@ fn score_parts_follow_the_findings() {
     // An instant fix to a furious opening: the four core rules at once.
     let a = run("Agent: Goedemiddag, met Dennis.\nKlant: Ik bel voor de derde keer, mijn internet valt weg en ik ben het echt zat!\nAgent: Ik stuur morgen een monteur.\n");
     let rules: Vec<&str> = a.findings.iter().map(|f| f.rule.as_str()).collect();
-    for r in ["premature-solving", "missing-summary", "missing-follow-up", "flight-reaction"] {
+    for r in [
+        "premature-solving",
+        "missing-summary",
+        "missing-follow-up",
+        "flight-reaction",
+    ] {
         assert!(rules.contains(&r), "{rules:?}");
     }
     let part = |n: &str| a.score.parts.iter().find(|p| p.name == n).unwrap().points;
     assert_eq!(part("understanding"), 40 - 15 - 10 - 10);
     assert_eq!(part("emotion"), 30 - 15);
-    assert_eq!(a.score.total, part("understanding") + part("emotion") + part("process"));
+    assert_eq!(
+        a.score.total,
+        part("understanding") + part("emotion") + part("process")
+    );
 }

@@ -162,30 +162,41 @@ pub fn render(a: &Analysis, style: Style) -> String {
             format!("  {} {s}: {}", l.turn, style.dim(l.first_solution)),
         ));
     }
-    for (i, f) in a.findings.iter().enumerate() {
+    // Findings at the same turn and quote are one moment: the quote once, then each
+    // finding with its advice (advice already given at this moment is not repeated).
+    let mut i = 0;
+    while i < a.findings.len() {
+        let f = &a.findings[i];
         let line = f
             .line
             .map(|x| format!(" ({} {x})", l.line))
             .unwrap_or_default();
-        let mut m = format!(
-            "  {} {}{}: {} {} — {}\n      \"{}\"",
-            l.turn,
-            f.turn,
-            line,
-            style.severity(f.severity),
-            style.bold(&f.rule),
-            f.message,
-            f.quote
-        );
-        if !f.advice.is_empty() {
+        let mut m = format!("  {} {}{}: \"{}\"", l.turn, f.turn, line, f.quote);
+        let mut given: Vec<&str> = Vec::new();
+        let mut j = i;
+        while j < a.findings.len() && a.findings[j].turn == f.turn && a.findings[j].quote == f.quote
+        {
+            let g = &a.findings[j];
             let _ = write!(
                 m,
-                "\n      {} {}",
-                style.green(&format!("→ {}:", l.advice)),
-                f.advice
+                "\n      {} {} — {}",
+                style.severity(g.severity),
+                style.bold(&g.rule),
+                g.message
             );
+            if !g.advice.is_empty() && !given.contains(&g.advice.as_str()) {
+                let _ = write!(
+                    m,
+                    "\n        {} {}",
+                    style.green(&format!("→ {}:", l.advice)),
+                    g.advice
+                );
+                given.push(&g.advice);
+            }
+            j += 1;
         }
         moments.push((f.turn, 2 + (i.min(250) as u8), m));
+        i = j;
     }
     moments.sort_by_key(|x| (x.0, x.1));
     for (_, _, m) in &moments {

@@ -1,6 +1,7 @@
 //! Input formats: detect a file's format from its content, parse it into a `Transcript`,
 //! and resolve who is agent and who is customer.
 
+pub mod native;
 pub mod plain;
 pub mod roles;
 
@@ -44,11 +45,23 @@ pub struct Format {
 
 /// Every known format, in detection order (most specific first; plain text last).
 pub fn registry() -> Vec<Format> {
-    vec![Format {
-        name: "plain",
-        detect: plain::detect,
-        parse: plain::parse_many,
-    }]
+    vec![
+        Format {
+            name: "jsonl",
+            detect: native::detect_lines,
+            parse: native::parse_lines,
+        },
+        Format {
+            name: "json",
+            detect: native::detect,
+            parse: native::parse_one,
+        },
+        Format {
+            name: "plain",
+            detect: plain::detect,
+            parse: plain::parse_many,
+        },
+    ]
 }
 
 /// Names of every known format, for `--input-format` and error messages.

@@ -1,5 +1,8 @@
 //! Printers, one per output format. Data goes to stdout; notes and progress to stderr.
 
+pub mod batch;
+pub mod batch_out;
+pub mod dashboard;
 pub mod json;
 pub mod review;
 pub mod style;

@@ -12,6 +12,7 @@ use crate::analysis::{analyze, Options};
 use crate::formats::{self, native, ReadOptions};
 use crate::report::batch::{normalise_date, Aggregates, GroupBy, Row, UNKNOWN_AGENT};
 use crate::report::batch_out::{Csv, Json, JsonLines, Sink, Table};
+use crate::report::dashboard::{Dashboard, RuleInfo};
 use crate::rules::{RuleSpec, Severity};
 use crate::transcript::Transcript;
 use anyhow::{anyhow, bail, Context, Result};
@@ -478,8 +479,17 @@ pub fn run(a: Args) -> Result<i32> {
             rule_ids: rule_ids.clone(),
             group_by: a.group_by,
         }),
-        Format::Html => Box::new(crate::report::dashboard::Dashboard::new(
+        Format::Html => Box::new(Dashboard::new(
             a.input.report_lang,
+            ctx.rules
+                .iter()
+                .map(|r| RuleInfo {
+                    id: r.id.clone(),
+                    severity: r.severity,
+                    summary_nl: r.summary.nl.clone(),
+                    summary_en: r.summary.en.clone(),
+                })
+                .collect(),
         )),
     };
     let drill = if a.format == Format::Html { a.listen_first } else { 0 };

@@ -422,7 +422,8 @@ impl Aggregates {
             *self.langs.entry(l).or_default() += 1;
         }
         if let (Some(score), Some(findings)) = (r.score, r.findings.take()) {
-            if self.drill_limit == 0 {
+            // A call without findings has nothing to listen for.
+            if self.drill_limit == 0 || findings.is_empty() {
                 return;
             }
             let d = Drill {
@@ -512,7 +513,14 @@ mod tests {
             agent: "a".into(),
             score: Some(score),
             rule_counts: counts,
-            findings: Some(Vec::new()),
+            findings: Some(vec![DrillFinding {
+                rule: "x".into(),
+                severity: Severity::Info,
+                turn: 1,
+                quote: String::new(),
+                message: String::new(),
+                advice: String::new(),
+            }]),
             ..Default::default()
         }
     }

@@ -1,7 +1,7 @@
 //! `callcoach score --format html`: the team dashboard, one self-contained HTML file —
 //! inline CSS, inline SVG charts, a few lines of inline JavaScript to sort tables — that
 //! a team leader opens from disk, offline. A Content-Security-Policy forbids every
-//! network request, and every piece of transcript text, name and path goes through
+//! network request and every script but ours (by its hash), and every piece of transcript text, name and path goes through
 //! maud, which escapes by default.
 //!
 //! What it shows: the team's score distribution, a row per agent (calls, mean against the
@@ -268,23 +268,12 @@ fn fmt1(x: Option<f64>) -> String {
     x.map(|v| format!("{v:.1}")).unwrap_or_else(|| "–".into())
 }
 
-/// A nonce for the inline script, so the Content-Security-Policy can allow our script and
-/// nothing else. Not secret against the reader of the file; it only has to be unguessable
-/// to whoever wrote the transcripts.
-fn nonce() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0),
-    );
-    h.write_u32(std::process::id());
-    let a = h.finish();
-    h.write_u64(a);
-    format!("{a:016x}{:016x}", h.finish())
-}
+/// The Content-Security-Policy's hash of [`JS`] (base64 SHA-256), so the policy allows our
+/// script and no other: change `JS` and this must change too (the browser test fails
+/// otherwise: Chromium refuses the script and the page's ready marker is missing).
+/// `python3 -c "import hashlib,base64,sys; print(base64.b64encode(hashlib.sha256(sys.stdin.read().encode()).digest()).decode())"`
+/// on the script's text gives it.
+const JS_SHA256: &str = "iz3yS51xweKyUSWmaOSbUDx9rfi4F2NbbciZaYi6ND4=";
 
 /// The dashboard for the aggregates.
 pub fn render(agg: &Aggregates, rules: &[RuleInfo], lang: Lang) -> Markup {
@@ -311,9 +300,8 @@ pub fn render(agg: &Aggregates, rules: &[RuleInfo], lang: Lang) -> Markup {
             .map(|r| r.severity)
             .unwrap_or(Severity::Info)
     };
-    let nonce = nonce();
     let csp = format!(
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'nonce-{nonce}'; base-uri 'none'; form-action 'none'"
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{JS_SHA256}'; base-uri 'none'; form-action 'none'"
     );
     let agent_name = |a: &str| -> String {
         if a == UNKNOWN_AGENT {
@@ -430,7 +418,7 @@ pub fn render(agg: &Aggregates, rules: &[RuleInfo], lang: Lang) -> Markup {
                     }
                     footer { (l.generated) }
                 }
-                script nonce=(nonce) { (PreEscaped(JS)) }
+                script { (PreEscaped(JS)) }
             }
         }
     }

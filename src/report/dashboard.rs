@@ -169,12 +169,14 @@ body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica
 header{background:#1f2a44;color:#fff;padding:22px 32px 18px}
 header h1{margin:0;font-size:24px;font-weight:650}
 header p{margin:4px 0 0;color:#c9d3e6}
+nav{margin-top:10px;display:flex;gap:18px;flex-wrap:wrap}
+nav a{color:#fff;font-size:13px;text-decoration:none;border-bottom:1px solid #6f7fa3}
 main{max-width:1180px;margin:0 auto;padding:20px 24px 40px}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:12px;margin:0 0 18px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 16px}
 .card .v{font-size:28px;font-weight:700;line-height:1.1}
 .card .k{color:var(--muted);font-size:13px}
-.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px;align-items:start}
 section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px 20px;margin:0 0 16px;break-inside:avoid}
 section h2{margin:0 0 2px;font-size:18px}
 .note{margin:0 0 12px;color:var(--muted);font-size:13px}
@@ -216,6 +218,7 @@ footer{color:var(--muted);font-size:12px;text-align:center;padding:8px}
  main{max-width:none;padding:8px 0}
  section,.card{border:none;padding:6px 0;box-shadow:none}
  th.sortable::after{content:""}
+ nav{display:none}
  .grid{grid-template-columns:1fr 1fr}
  tr{break-inside:avoid}
  details .finding{display:none}
@@ -245,6 +248,7 @@ const JS: &str = r#"
     });
   });
   document.body.setAttribute('data-dashboard','ready');
+  window.addEventListener('load',function(){document.body.setAttribute('data-load-ms',String(Math.round(performance.now())));});
 })();
 "#;
 
@@ -260,8 +264,26 @@ fn score_colour(score: f64) -> &'static str {
     }
 }
 
+/// A share as a percentage; a small share that is not zero shows as "<1%".
 fn pct(x: f64) -> String {
-    format!("{:.0}%", x * 100.0)
+    if x > 0.0 && x < 0.005 {
+        "<1%".to_string()
+    } else {
+        format!("{:.0}%", x * 100.0)
+    }
+}
+
+/// A count with thin spaces between thousands (`59 970`), readable in Dutch and English.
+fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn fmt1(x: Option<f64>) -> String {
@@ -273,7 +295,7 @@ fn fmt1(x: Option<f64>) -> String {
 /// otherwise: Chromium refuses the script and the page's ready marker is missing).
 /// `python3 -c "import hashlib,base64,sys; print(base64.b64encode(hashlib.sha256(sys.stdin.read().encode()).digest()).decode())"`
 /// on the script's text gives it.
-const JS_SHA256: &str = "iz3yS51xweKyUSWmaOSbUDx9rfi4F2NbbciZaYi6ND4=";
+const JS_SHA256: &str = "tUIxdbhgURSbRRfap3QYDUYeCml04SpJO3FNwFOwA0o=";
 
 /// The dashboard for the aggregates.
 pub fn render(agg: &Aggregates, rules: &[RuleInfo], lang: Lang) -> Markup {
@@ -331,10 +353,17 @@ pub fn render(agg: &Aggregates, rules: &[RuleInfo], lang: Lang) -> Markup {
                 header {
                     h1 { (l.title) }
                     p { (l.subtitle) }
+                    nav {
+                        a href="#distribution" { (l.distribution) }
+                        a href="#pitfalls" { (l.pitfalls) }
+                        a href="#agents" { (l.per_agent) }
+                        @if !dated.is_empty() { a href="#trend" { (l.trend) } }
+                        a href="#listen" { (l.listen) }
+                    }
                 }
                 main {
                     div.cards {
-                        div.card { div.v { (team.calls) } div.k { (l.calls) } }
+                        div.card { div.v { (count(team.calls)) } div.k { (l.calls) } }
                         div.card {
                             div.v style=(format!("color:{}", score_colour(team.mean().unwrap_or(0.0)))) { (fmt1(team.mean())) }
                             div.k { (l.team_mean) " · " (l.median) " " (fmt1(team.median())) }
@@ -390,7 +419,7 @@ pub fn render(agg: &Aggregates, rules: &[RuleInfo], lang: Lang) -> Markup {
                                     @let diff = a.mean().zip(team.mean()).map(|(x, t)| x - t).unwrap_or(0.0);
                                     tr.agent-row {
                                         td { strong { (agent_name(name)) } }
-                                        td.num { (a.calls) }
+                                        td.num data-sort=(a.calls) { (count(a.calls)) }
                                         td.num data-sort=(format!("{:.2}", a.mean().unwrap_or(0.0))) {
                                             (mean_bar(a.mean().unwrap_or(0.0), team.mean().unwrap_or(0.0)))
                                         }
@@ -438,10 +467,10 @@ fn distribution_chart(team: &Acc) -> Markup {
                 @let x = left + b as f64 * bw;
                 @let mid = b as f64 * 10.0 + 5.0;
                 rect x=(format!("{:.1}", x + 3.0)) y=(format!("{:.1}", h - bottom - bh)) width=(format!("{:.1}", bw - 6.0)) height=(format!("{:.1}", bh)) rx="3" fill=(score_colour(mid)) {
-                    title { (format!("{}–{}: {n}", b * 10, if b == 9 { 100 } else { b * 10 + 9 })) }
+                    title { (format!("{}–{}: {}", b * 10, if b == 9 { 100 } else { b * 10 + 9 }, count(n))) }
                 }
                 @if n > 0 {
-                    text x=(format!("{:.1}", x + bw / 2.0)) y=(format!("{:.1}", h - bottom - bh - 3.0)) text-anchor="middle" { (n) }
+                    text x=(format!("{:.1}", x + bw / 2.0)) y=(format!("{:.1}", h - bottom - bh - 3.0)) text-anchor="middle" { (count(n)) }
                 }
                 text x=(format!("{:.1}", x + bw / 2.0)) y=(format!("{:.1}", h - 8.0)) text-anchor="middle" fill="#5d6677" { (b * 10) }
             }
@@ -537,7 +566,7 @@ fn trend_chart(weeks: &[(&String, &Acc)], l: &Labels) -> Markup {
                 }
                 @if i % every == 0 || i + 1 == n {
                     text x=(format!("{:.1}", x(i))) y=(h - 24.0) text-anchor="middle" fill="#5d6677" { (week) }
-                    text x=(format!("{:.1}", x(i))) y=(h - 9.0) text-anchor="middle" fill="#8a94a6" { (a.calls) }
+                    text x=(format!("{:.1}", x(i))) y=(h - 9.0) text-anchor="middle" fill="#8a94a6" { (count(a.calls)) }
                 }
             }
         }
@@ -557,12 +586,13 @@ fn distinct_rules(d: &Drill) -> Vec<(&str, Severity, usize)> {
 }
 
 fn listen_table(list: Vec<&Drill>, l: &Labels, agent_name: &dyn Fn(&str) -> String) -> Markup {
+    let dates = list.iter().any(|d| d.date.is_some());
     html! {
         table.sortable {
             thead { tr {
                 th.num { (l.score) }
                 th { (l.agent) }
-                th { (l.date) }
+                @if dates { th { (l.date) } }
                 th { (l.call) }
                 th.num { (l.flight) }
             } }
@@ -571,7 +601,9 @@ fn listen_table(list: Vec<&Drill>, l: &Labels, agent_name: &dyn Fn(&str) -> Stri
                     tr.listen-row {
                         td.num data-sort=(d.score) { span.pill style=(format!("background:{}", score_colour(d.score as f64))) { (d.score) } }
                         td { (agent_name(&d.agent)) }
-                        td.nowrap data-sort=(d.date.clone().unwrap_or_default()) { (d.date.clone().unwrap_or_else(|| l.no_date.to_string())) }
+                        @if dates {
+                            td.nowrap data-sort=(d.date.clone().unwrap_or_default()) { (d.date.clone().unwrap_or_else(|| l.no_date.to_string())) }
+                        }
                         td {
                             details {
                                 summary {
@@ -600,5 +632,20 @@ fn listen_table(list: Vec<&Drill>, l: &Labels, agent_name: &dyn Fn(&str) -> Stri
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_shares() {
+        assert_eq!(count(59970), "59\u{202f}970");
+        assert_eq!(count(1234567), "1\u{202f}234\u{202f}567");
+        assert_eq!(count(12), "12");
+        assert_eq!(pct(0.0), "0%");
+        assert_eq!(pct(0.001), "<1%");
+        assert_eq!(pct(0.5), "50%");
     }
 }

@@ -68,48 +68,47 @@ bytes_of() {
   if [ -d "$1" ]; then find "$1" -name '*.txt' -print0 | du -cb --files0-from=- | tail -1 | cut -f1; else stat -c %s "$1"; fi
 }
 
-# measure NAME CMD... -> prints "wall_seconds peak_rss_kb" (median wall of $RUNS runs, max RSS)
+# measure CMD... -> prints "wall_s peak_rss_kb cpu_s": the median wall time of $RUNS runs,
+# the largest peak RSS, and the CPU time (user + sys) of the median run. CPU time matters
+# on a shared machine: wall time there depends on what else runs.
 measure() {
-  local walls=() rss=0 out tf=$WORK/time.out
+  local rows=() rss=0 tf=$WORK/time.out
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -o "$tf" -f "%e %M" "$@" > /dev/null 2>&1 || true
-    out=$(tail -1 "$tf")
-    walls+=("${out% *}")
-    local r=${out#* }
-    (( r > rss )) && rss=$r
+    /usr/bin/time -o "$tf" -f "%e %M %U %S" "$@" > /dev/null 2>&1 || true
+    read -r e m u s < <(tail -1 "$tf")
+    rows+=("$e $(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')")
+    (( m > rss )) && rss=$m
   done
-  local med
-  med=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$med $rss"
+  printf '%s\n' "${rows[@]}" | sort -g | awk -v rss="$rss" '{w[NR]=$1; c[NR]=$2} END {m=int((NR+1)/2); print w[m], rss, c[m]}'
 }
 
 JOBARGS=()
 [ -n "${JOBS:-}" ] && JOBARGS=(--jobs "$JOBS")
 PAT=$ROOT/benches/patterns.txt
-printf '%-8s %-9s %8s %8s %9s %10s %9s %10s\n' input tool calls MB wall_s calls/s MB/s peak_RSS_MB
-declare -A WALL RSS
+printf '%-6s %-6s %7s %6s %8s %9s %8s %7s %12s %8s\n' input tool calls MB wall_s calls/s MB/s cpu_s calls/cpu_s RSS_MB
+declare -A WALL RSS CPU
 for name in A B; do
   if [ $name = A ]; then in=$A; else in=$B; fi
   calls=$(calls_of "$in")
   bytes=$(bytes_of "$in")
   mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e6}')
-  read -r w r < <(measure "$BIN" score --format csv --quiet "${JOBARGS[@]}" "$in")
-  WALL[$name-score]=$w; RSS[$name-score]=$r
-  read -r w2 r2 < <(measure rg -o -i -f "$PAT" "$in")
-  WALL[$name-rg]=$w2; RSS[$name-rg]=$r2
+  read -r w r c < <(measure "$BIN" score --format csv --quiet "${JOBARGS[@]}" "$in")
+  WALL[$name-score]=$w; RSS[$name-score]=$r; CPU[$name-score]=$c
+  read -r w r c < <(measure rg -o -i -f "$PAT" "$in")
+  WALL[$name-rg]=$w; RSS[$name-rg]=$r; CPU[$name-rg]=$c
   for tool in score rg; do
-    w=${WALL[$name-$tool]}; r=${RSS[$name-$tool]}
-    awk -v n="$name" -v t="$tool" -v c="$calls" -v b="$bytes" -v mb="$mb" -v w="$w" -v r="$r" 'BEGIN {
-      if (w <= 0) w = 0.01
-      printf "%-8s %-9s %8d %8s %9.2f %10.0f %9.1f %10.1f\n", n, t, c, mb, w, c / w, b / 1e6 / w, r / 1024 }'
+    awk -v n="$name" -v t="$tool" -v k="$calls" -v b="$bytes" -v mb="$mb" -v w="${WALL[$name-$tool]}" \
+        -v r="${RSS[$name-$tool]}" -v c="${CPU[$name-$tool]}" 'BEGIN {
+      if (w <= 0) w = 0.01; if (c <= 0) c = 0.01
+      printf "%-6s %-6s %7d %6s %8.2f %9.0f %8.1f %7.2f %12.0f %8.1f\n", n, t, k, mb, w, k / w, b / 1e6 / w, c, k / c, r / 1024 }'
   done
-  awk -v n="$name" -v s="${WALL[$name-score]}" -v g="${WALL[$name-rg]}" 'BEGIN {
-    if (g <= 0) g = 0.01
-    printf "%-8s ratio score/rg wall time: %.1fx (target <= 5x)\n", n, s / g }'
+  awk -v n="$name" -v s="${WALL[$name-score]}" -v g="${WALL[$name-rg]}" -v cs="${CPU[$name-score]}" -v cg="${CPU[$name-rg]}" 'BEGIN {
+    if (g <= 0) g = 0.01; if (cg <= 0) cg = 0.01
+    printf "%-6s ratio score/rg: wall time %.1fx (target <= 5x), CPU time %.1fx\n", n, s / g, cs / cg }'
 done
 
 # Memory stays flat: peak RSS on all of A against a tenth of A.
-read -r _ r10 < <(RUNS=1 measure "$BIN" score --format csv --quiet "${JOBARGS[@]}" "$A10")
+read -r _ r10 _ < <(RUNS=1 measure "$BIN" score --format csv --quiet "${JOBARGS[@]}" "$A10")
 awk -v full="${RSS[A-score]}" -v tenth="$r10" 'BEGIN {
   printf "memory: peak RSS %.1f MB on A, %.1f MB on A/10 (%+.0f%%; target <= 100 MB and within 20%%)\n",
     full / 1024, tenth / 1024, (full - tenth) * 100 / tenth }'

@@ -42,7 +42,10 @@ fn browse(browser: &str, page: &Path, extra: &[&str], name: &str) -> (String, St
     args.push(format!("--user-data-dir={}", profile.display()));
     args.extend(extra.iter().map(|s| s.to_string()));
     args.push(url);
-    let o = Command::new("timeout").args(&args).output().expect("chromium runs");
+    let o = Command::new("timeout")
+        .args(&args)
+        .output()
+        .expect("chromium runs");
     let _ = std::fs::remove_dir_all(&profile);
     (stdout(&o), stderr(&o))
 }
@@ -56,7 +59,11 @@ fn console_problems(log: &str) -> Vec<&str> {
 
 fn render(args: &[&str]) -> (PathBuf, String) {
     let o = run(args);
-    assert!(matches!(o.status.code(), Some(0) | Some(2)), "{}", stderr(&o));
+    assert!(
+        matches!(o.status.code(), Some(0) | Some(2)),
+        "{}",
+        stderr(&o)
+    );
     let out = args
         .iter()
         .position(|a| *a == "--output")
@@ -89,19 +96,36 @@ fn the_dashboard_loads_in_chromium_with_charts_agent_rows_and_no_console_errors(
         dev.to_str().unwrap(),
     ]);
     // Self-contained: nothing is loaded from anywhere.
-    for bad in ["src=\"http", "href=\"http", "src=http", "@import", "url(http"] {
+    for bad in [
+        "src=\"http",
+        "href=\"http",
+        "src=http",
+        "@import",
+        "url(http",
+    ] {
         assert!(!html.contains(bad), "the page must not load {bad}");
     }
     assert!(html.contains("default-src 'none'"));
 
     let (dom, log) = browse(browser, &page, &["--dump-dom"], "dom");
-    assert!(dom.contains("data-dashboard=\"ready\""), "our script ran: {}", &log[log.len().saturating_sub(2000)..]);
-    assert!(console_problems(&log).is_empty(), "console: {:?}", console_problems(&log));
+    assert!(
+        dom.contains("data-dashboard=\"ready\""),
+        "our script ran: {}",
+        &log[log.len().saturating_sub(2000)..]
+    );
+    assert!(
+        console_problems(&log).is_empty(),
+        "console: {:?}",
+        console_problems(&log)
+    );
     assert!(dom.matches("<svg").count() >= 3, "charts are drawn");
     assert!(dom.contains("id=\"distribution\"") && dom.contains("id=\"pitfalls\""));
     let agent_rows = dom.matches("class=\"agent-row\"").count();
     assert!(agent_rows >= 5, "a row per agent, got {agent_rows}");
-    assert!(dom.contains(">Dennis<"), "a named agent from the corpus is listed");
+    assert!(
+        dom.contains(">Dennis<"),
+        "a named agent from the corpus is listed"
+    );
     assert!(dom.matches("class=\"listen-row\"").count() >= 10);
     assert!(dom.contains("<details>") && dom.contains("<blockquote>"));
 
@@ -109,7 +133,11 @@ fn the_dashboard_loads_in_chromium_with_charts_agent_rows_and_no_console_errors(
     let _ = std::fs::remove_file(&shot);
     let arg = format!("--screenshot={}", shot.display());
     let (_, log) = browse(browser, &page, &[&arg, "--window-size=1280,2000"], "shot");
-    assert!(console_problems(&log).is_empty(), "console: {:?}", console_problems(&log));
+    assert!(
+        console_problems(&log).is_empty(),
+        "console: {:?}",
+        console_problems(&log)
+    );
     let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
     assert!(size > 20_000, "a screenshot was taken ({size} bytes)");
 }
@@ -152,21 +180,46 @@ fn transcript_text_cannot_inject_script_or_markup() {
         page.to_str().unwrap(),
         calls.to_str().unwrap(),
     ]);
-    assert!(!html.contains("<script>document"), "script tags are escaped");
+    assert!(
+        !html.contains("<script>document"),
+        "script tags are escaped"
+    );
     assert!(!html.contains("<img src=x"), "markup is escaped");
     assert!(!html.contains("<svg onload"), "markup is escaped");
 
     let (dom, log) = browse(browser, &page, &["--dump-dom"], "inject");
-    assert!(dom.contains("data-dashboard=\"ready\""), "the page's own script ran");
+    assert!(
+        dom.contains("data-dashboard=\"ready\""),
+        "the page's own script ran"
+    );
     let body = &dom[dom.find("<body").unwrap()..];
     let body_tag = &body[..body.find('>').unwrap()];
-    assert!(!body_tag.contains("data-pwned"), "no injected script ran: {body_tag}");
+    assert!(
+        !body_tag.contains("data-pwned"),
+        "no injected script ran: {body_tag}"
+    );
     assert!(!dom.contains("<img src=\"x\""), "no injected element");
     assert!(!dom.contains("<svg onload"), "no injected element");
     // The text is shown as text.
-    assert!(dom.contains("&lt;script&gt;document.body.setAttribute('data-pwned','1')&lt;/script&gt;"), "id shown as text");
-    assert!(dom.contains("onerror=\"document.body.setAttribute('data-pwned','4')\"&gt;"), "quote shown as text");
-    assert!(dom.contains("javascript:document.body.setAttribute('data-pwned','5')"), "javascript: shown as text");
-    assert!(dom.contains("x\"&gt;&lt;img src=x onerror=alert(1)&gt;.txt"), "file name shown as text");
-    assert!(console_problems(&log).is_empty(), "console: {:?}", console_problems(&log));
+    assert!(
+        dom.contains("&lt;script&gt;document.body.setAttribute('data-pwned','1')&lt;/script&gt;"),
+        "id shown as text"
+    );
+    assert!(
+        dom.contains("onerror=\"document.body.setAttribute('data-pwned','4')\"&gt;"),
+        "quote shown as text"
+    );
+    assert!(
+        dom.contains("javascript:document.body.setAttribute('data-pwned','5')"),
+        "javascript: shown as text"
+    );
+    assert!(
+        dom.contains("x\"&gt;&lt;img src=x onerror=alert(1)&gt;.txt"),
+        "file name shown as text"
+    );
+    assert!(
+        console_problems(&log).is_empty(),
+        "console: {:?}",
+        console_problems(&log)
+    );
 }

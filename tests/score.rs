@@ -5,7 +5,9 @@ use common::*;
 use std::path::{Path, PathBuf};
 
 fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
 }
 
 const REC: &str = r#"{"id": "c1", "agent": "Sanne", "date": "2026-11-02", "turns": [{"speaker": "customer", "text": "My internet drops every evening and I am fed up with it."}, {"speaker": "agent", "text": "I will send you a new modem."}, {"speaker": "customer", "text": "That is not what I asked."}, {"speaker": "agent", "text": "I will book an engineer then."}]}"#;
@@ -16,11 +18,31 @@ fn faulty_folder(name: &str) -> PathBuf {
     let team = dir.join("team");
     std::fs::create_dir_all(team.join("sanne")).unwrap();
     std::fs::create_dir_all(team.join("bram")).unwrap();
-    std::fs::copy(example("nl-internet-storing.txt"), team.join("sanne/2026-11-02_call1.txt")).unwrap();
-    std::fs::copy(example("en-refund-call.txt"), team.join("sanne/2026-11-09_call2.txt")).unwrap();
-    std::fs::copy(example("en-refund-call.txt"), team.join("bram/2026-11-03_call3.txt")).unwrap();
-    std::fs::write(team.join("bram/corrupt.json"), "{\"turns\": [ {\"speaker\": ").unwrap();
-    std::fs::write(team.join("bram/latin1.txt"), b"Agent: caf\xe9\nKlant: hallo\n").unwrap();
+    std::fs::copy(
+        example("nl-internet-storing.txt"),
+        team.join("sanne/2026-11-02_call1.txt"),
+    )
+    .unwrap();
+    std::fs::copy(
+        example("en-refund-call.txt"),
+        team.join("sanne/2026-11-09_call2.txt"),
+    )
+    .unwrap();
+    std::fs::copy(
+        example("en-refund-call.txt"),
+        team.join("bram/2026-11-03_call3.txt"),
+    )
+    .unwrap();
+    std::fs::write(
+        team.join("bram/corrupt.json"),
+        "{\"turns\": [ {\"speaker\": ",
+    )
+    .unwrap();
+    std::fs::write(
+        team.join("bram/latin1.txt"),
+        b"Agent: caf\xe9\nKlant: hallo\n",
+    )
+    .unwrap();
     std::fs::write(team.join("bram/empty.txt"), "").unwrap();
     team
 }
@@ -59,9 +81,15 @@ fn faulty_inputs_become_error_rows_and_the_batch_goes_on() {
     let (score, error) = (col("score"), col("error"));
     let errors: Vec<&Vec<String>> = rows.iter().filter(|r| !r[error].is_empty()).collect();
     assert_eq!(errors.len(), 3, "{out}");
-    assert!(errors.iter().any(|r| r[0].ends_with("corrupt.json") && r[error].contains("JSON")));
-    assert!(errors.iter().any(|r| r[0].ends_with("latin1.txt") && r[error].contains("UTF-8")));
-    assert!(errors.iter().any(|r| r[0].ends_with("empty.txt") && r[error].contains("empty")));
+    assert!(errors
+        .iter()
+        .any(|r| r[0].ends_with("corrupt.json") && r[error].contains("JSON")));
+    assert!(errors
+        .iter()
+        .any(|r| r[0].ends_with("latin1.txt") && r[error].contains("UTF-8")));
+    assert!(errors
+        .iter()
+        .any(|r| r[0].ends_with("empty.txt") && r[error].contains("empty")));
     let scored: Vec<&Vec<String>> = rows.iter().filter(|r| !r[score].is_empty()).collect();
     assert_eq!(scored.len(), 3, "every good call is scored: {out}");
     assert!(stderr(&o).contains("3 of 6"), "{}", stderr(&o));
@@ -98,7 +126,10 @@ fn jobs_do_not_change_a_byte() {
         let b = bin().args(args("2")).output().unwrap();
         assert_eq!(a.status.code(), Some(2));
         assert!(!a.stdout.is_empty());
-        assert!(a.stdout == b.stdout, "--jobs 1 and --jobs 2 differ for {format}");
+        assert!(
+            a.stdout == b.stdout,
+            "--jobs 1 and --jobs 2 differ for {format}"
+        );
     }
 }
 
@@ -106,7 +137,11 @@ fn jobs_do_not_change_a_byte() {
 fn json_lines_rows_name_their_line_and_a_broken_line_costs_only_itself() {
     let dir = tempdir("score-jsonl");
     let p = dir.join("calls.jsonl");
-    std::fs::write(&p, format!("{REC}\n\n{{\"id\": \"x\", \"turns\": [\n{REC}\n")).unwrap();
+    std::fs::write(
+        &p,
+        format!("{REC}\n\n{{\"id\": \"x\", \"turns\": [\n{REC}\n"),
+    )
+    .unwrap();
     let o = run(&["score", "--format", "jsonl", p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let lines: Vec<serde_json::Value> = stdout(&o)
@@ -163,7 +198,13 @@ fn stdin_agents_and_dates_from_paths_and_weekly_groups() {
     let groups = v["summary"]["groups"].as_array().unwrap();
     let names: Vec<&str> = groups.iter().map(|g| g["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["2026-W45", "2026-W46"]);
-    assert_eq!(v["summary"]["team"]["distribution"].as_array().unwrap().len(), 10);
+    assert_eq!(
+        v["summary"]["team"]["distribution"]
+            .as_array()
+            .unwrap()
+            .len(),
+        10
+    );
 
     // `-` reads JSON Lines from stdin.
     use std::io::Write;
@@ -182,7 +223,13 @@ fn stdin_agents_and_dates_from_paths_and_weekly_groups() {
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    assert!(out.lines().nth(2).unwrap().starts_with("<stdin>:2,c1,Sanne,2026-11-02,en,call,4,"), "{out}");
+    assert!(
+        out.lines()
+            .nth(2)
+            .unwrap()
+            .starts_with("<stdin>:2,c1,Sanne,2026-11-02,en,call,4,"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -190,8 +237,19 @@ fn output_is_written_atomically_and_fail_on_is_opt_in() {
     let dir = tempdir("score-output");
     let report = dir.join("report.csv");
     let call = example("nl-internet-storing.txt");
-    let o = run(&["score", "--format", "csv", "--output", report.to_str().unwrap(), call.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "findings do not fail score by default");
+    let o = run(&[
+        "score",
+        "--format",
+        "csv",
+        "--output",
+        report.to_str().unwrap(),
+        call.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "findings do not fail score by default"
+    );
     assert!(o.stdout.is_empty());
     let written = std::fs::read_to_string(&report).unwrap();
     assert!(written.starts_with("source,id,agent"));
@@ -200,14 +258,35 @@ fn output_is_written_atomically_and_fail_on_is_opt_in() {
         .flatten()
         .filter(|e| e.path() != report)
         .collect();
-    assert!(leftovers.is_empty(), "no temporary file left: {leftovers:?}");
-    let o = run(&["score", "--fail-on", "error", "--quiet", call.to_str().unwrap()]);
+    assert!(
+        leftovers.is_empty(),
+        "no temporary file left: {leftovers:?}"
+    );
+    let o = run(&[
+        "score",
+        "--fail-on",
+        "error",
+        "--quiet",
+        call.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("team: 1 calls scored"), "{}", stdout(&o));
-    assert!(stderr(&o).is_empty(), "no progress bar when stderr is not a terminal");
+    assert!(
+        stdout(&o).contains("team: 1 calls scored"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).is_empty(),
+        "no progress bar when stderr is not a terminal"
+    );
     // A report into a folder that does not exist fails cleanly.
     let bad = dir.join("nope/report.csv");
-    let o = run(&["score", "--output", bad.to_str().unwrap(), call.to_str().unwrap()]);
+    let o = run(&[
+        "score",
+        "--output",
+        bad.to_str().unwrap(),
+        call.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(!Path::new(&bad).exists());
 }

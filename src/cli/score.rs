@@ -116,12 +116,20 @@ impl Ctx {
             .as_deref()
             .map(|a| a.split([',', ';']).next().unwrap_or("").trim().to_string())
             .filter(|a| !a.is_empty())
-            .or_else(|| self.agent_re.as_ref().and_then(|re| capture(re, "agent", path)))
+            .or_else(|| {
+                self.agent_re
+                    .as_ref()
+                    .and_then(|re| capture(re, "agent", path))
+            })
             .unwrap_or_else(|| UNKNOWN_AGENT.to_string());
         let date = t
             .header("date")
             .map(str::to_string)
-            .or_else(|| self.date_re.as_ref().and_then(|re| capture(re, "date", path)))
+            .or_else(|| {
+                self.date_re
+                    .as_ref()
+                    .and_then(|re| capture(re, "date", path))
+            })
             .map(|d| normalise_date(&d).unwrap_or(d));
         Row::from_analysis(&a, source, agent, date, &self.rule_ids, self.keep_findings)
     }
@@ -167,7 +175,10 @@ impl Out {
     fn open(path: Option<&Path>) -> Result<Out> {
         let Some(path) = path else {
             return Ok(Out {
-                w: Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout())),
+                w: Box::new(std::io::BufWriter::with_capacity(
+                    1 << 16,
+                    std::io::stdout(),
+                )),
                 tmp: None,
             });
         };
@@ -354,7 +365,8 @@ impl<'a> Feeder<'a> {
                     continue;
                 }
                 self.stdin_used = true;
-                let r: Box<dyn BufRead> = Box::new(BufReader::with_capacity(1 << 16, std::io::stdin()));
+                let r: Box<dyn BufRead> =
+                    Box::new(BufReader::with_capacity(1 << 16, std::io::stdin()));
                 self.stream = Some((
                     Arc::from("<stdin>"),
                     native::LineReader::new(r, self.read.max_size()),
@@ -412,7 +424,9 @@ pub fn run(a: Args) -> Result<i32> {
     let rule_ids: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
     let compile = |flag: &str, re: &Option<String>| -> Result<Option<Regex>> {
         re.as_deref()
-            .map(|r| Regex::new(r).map_err(|e| anyhow!("--{flag}: invalid regular expression: {e}")))
+            .map(|r| {
+                Regex::new(r).map_err(|e| anyhow!("--{flag}: invalid regular expression: {e}"))
+            })
             .transpose()
     };
     let ctx = Ctx {
@@ -434,7 +448,11 @@ pub fn run(a: Args) -> Result<i32> {
     }
     let jobs = a
         .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
         .max(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -492,7 +510,11 @@ pub fn run(a: Args) -> Result<i32> {
                 .collect(),
         )),
     };
-    let drill = if a.format == Format::Html { a.listen_first } else { 0 };
+    let drill = if a.format == Format::Html {
+        a.listen_first
+    } else {
+        0
+    };
     let mut agg = Aggregates::new(rule_ids, drill);
     let mut out = Out::open(a.output.as_deref())?;
     let read = ctx.read.clone();

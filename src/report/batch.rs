@@ -148,7 +148,9 @@ pub fn normalise_date(s: &str) -> Option<String> {
     } else {
         let mut it = head.split(['-', '/', '.']);
         match (it.next(), it.next(), it.next(), it.next()) {
-            (Some(y), Some(m), Some(d), None) if y.len() == 4 && digits(y) && digits(m) && digits(d) => {
+            (Some(y), Some(m), Some(d), None)
+                if y.len() == 4 && digits(y) && digits(m) && digits(d) =>
+            {
                 (y, m, d)
             }
             _ => return None,
@@ -291,11 +293,17 @@ impl Acc {
     }
 
     pub fn min(&self) -> Option<u32> {
-        self.score_hist.iter().position(|&c| c > 0).map(|s| s as u32)
+        self.score_hist
+            .iter()
+            .position(|&c| c > 0)
+            .map(|s| s as u32)
     }
 
     pub fn max(&self) -> Option<u32> {
-        self.score_hist.iter().rposition(|&c| c > 0).map(|s| s as u32)
+        self.score_hist
+            .iter()
+            .rposition(|&c| c > 0)
+            .map(|s| s as u32)
     }
 
     /// Share of calls in which rule `i` fired.
@@ -429,10 +437,7 @@ impl Aggregates {
             let d = Drill {
                 seq: self.seq,
                 score,
-                flights: self
-                    .flight_index
-                    .map(|i| r.rule_counts[i])
-                    .unwrap_or(0),
+                flights: self.flight_index.map(|i| r.rule_counts[i]).unwrap_or(0),
                 source: r.source.clone(),
                 id: r.id.clone(),
                 agent: r.agent.clone(),
@@ -498,7 +503,10 @@ mod tests {
         assert_eq!(normalise_date("2026-11-02").as_deref(), Some("2026-11-02"));
         assert_eq!(normalise_date("2026/1/5").as_deref(), Some("2026-01-05"));
         assert_eq!(normalise_date("20261102").as_deref(), Some("2026-11-02"));
-        assert_eq!(normalise_date("2026-11-02T10:00:00Z").as_deref(), Some("2026-11-02"));
+        assert_eq!(
+            normalise_date("2026-11-02T10:00:00Z").as_deref(),
+            Some("2026-11-02")
+        );
         assert_eq!(normalise_date("2026-02-30"), None);
         assert_eq!(normalise_date("yesterday"), None);
         assert_eq!(iso_week("2026-11-02").as_deref(), Some("2026-W45"));
@@ -528,7 +536,12 @@ mod tests {
     #[test]
     fn medians_rates_distribution_and_a_bounded_drill_list() {
         let mut agg = Aggregates::new(vec!["flight-reaction".into(), "x".into()], 2);
-        for (s, c) in [(90, vec![0, 1]), (40, vec![1, 0]), (70, vec![0, 0]), (40, vec![2, 1])] {
+        for (s, c) in [
+            (90, vec![0, 1]),
+            (40, vec![1, 0]),
+            (70, vec![0, 0]),
+            (40, vec![2, 1]),
+        ] {
             agg.add(&mut row(s, c));
         }
         agg.add(&mut Row::error("bad".into(), "broken".into()));

@@ -42,7 +42,10 @@ pub fn row_value(r: &Row, rule_ids: &[String]) -> Value {
         m.insert("parts".into(), Value::Object(parts));
         let mut rules = Map::new();
         for (i, id) in rule_ids.iter().enumerate() {
-            rules.insert(id.clone(), json!(r.rule_counts.get(i).copied().unwrap_or(0)));
+            rules.insert(
+                id.clone(),
+                json!(r.rule_counts.get(i).copied().unwrap_or(0)),
+            );
         }
         m.insert("rules".into(), Value::Object(rules));
         m.insert(
@@ -242,7 +245,11 @@ impl Sink for Csv {
             csv_field(r.date.as_deref().unwrap_or("")),
             opt(r.language.map(|x| x.as_str())),
             opt(r.kind.map(|x| x.as_str())),
-            if ok { r.turns.to_string() } else { String::new() },
+            if ok {
+                r.turns.to_string()
+            } else {
+                String::new()
+            },
             opt(r.score),
         );
         for p in &r.parts {
@@ -327,7 +334,13 @@ impl Sink for Table {
             .iter()
             .zip(&r.rule_counts)
             .filter(|(_, &n)| n > 0)
-            .map(|(id, &n)| if n > 1 { format!("{id}×{n}") } else { id.clone() })
+            .map(|(id, &n)| {
+                if n > 1 {
+                    format!("{id}×{n}")
+                } else {
+                    id.clone()
+                }
+            })
             .collect();
         writeln!(
             w,
@@ -337,7 +350,11 @@ impl Sink for Table {
             r.language.map(|l| l.as_str()).unwrap_or("-"),
             opt(r.score),
             parts.join("/"),
-            if pitfalls.is_empty() { "-".to_string() } else { pitfalls.join(", ") }
+            if pitfalls.is_empty() {
+                "-".to_string()
+            } else {
+                pitfalls.join(", ")
+            }
         )
     }
     fn end(&mut self, w: &mut dyn Write, agg: &Aggregates) -> io::Result<()> {
@@ -379,7 +396,11 @@ impl Sink for Table {
                         (Some(x), Some(t)) => format!("{:+.1}", x - t),
                         _ => "-".into(),
                     },
-                    if rules.is_empty() { "-".into() } else { rules.join(", ") }
+                    if rules.is_empty() {
+                        "-".into()
+                    } else {
+                        rules.join(", ")
+                    }
                 )?;
             }
             writeln!(w)?;
@@ -390,19 +411,31 @@ impl Sink for Table {
             team.calls,
             team.errors,
             team.mean().map(|m| format!("{m:.1}")).unwrap_or("-".into()),
-            team.median().map(|m| format!("{m:.1}")).unwrap_or("-".into()),
+            team.median()
+                .map(|m| format!("{m:.1}"))
+                .unwrap_or("-".into()),
         )?;
         let dist = team.distribution();
         let most = dist.iter().copied().max().unwrap_or(0).max(1);
         for (b, &n) in dist.iter().enumerate() {
             let bar = "█".repeat(((n * 40).div_ceil(most)) as usize);
-            let label = if b == 9 { "90-100".to_string() } else { format!("{}-{}", b * 10, b * 10 + 9) };
+            let label = if b == 9 {
+                "90-100".to_string()
+            } else {
+                format!("{}-{}", b * 10, b * 10 + 9)
+            };
             writeln!(w, "  {label:>6} {n:>7} {bar}")?;
         }
         if !top.is_empty() {
             writeln!(w, "pitfalls (share of calls):")?;
             for &i in &top {
-                writeln!(w, "  {:<28} {:>5}  ({} calls)", agg.rule_ids[i], pct(team.rate(i)), team.rule_calls[i])?;
+                writeln!(
+                    w,
+                    "  {:<28} {:>5}  ({} calls)",
+                    agg.rule_ids[i],
+                    pct(team.rate(i)),
+                    team.rule_calls[i]
+                )?;
             }
         }
         Ok(())

@@ -478,7 +478,11 @@ fn distribution_chart(team: &Acc) -> Markup {
     }
 }
 
-fn pitfall_chart(agg: &Aggregates, top: &[usize], severity_of: &dyn Fn(&str) -> Severity) -> Markup {
+fn pitfall_chart(
+    agg: &Aggregates,
+    top: &[usize],
+    severity_of: &dyn Fn(&str) -> Severity,
+) -> Markup {
     let shown: Vec<usize> = top.iter().copied().take(8).collect();
     let row_h = 26.0;
     let (w, label_w) = (520.0, 190.0);
@@ -543,8 +547,18 @@ fn rate_bar(rate: f64, team: f64) -> Markup {
 fn trend_chart(weeks: &[(&String, &Acc)], l: &Labels) -> Markup {
     let (w, h, left, right, top, bottom) = (1080.0, 230.0, 40.0, 40.0, 16.0, 44.0);
     let n = weeks.len();
-    let step = if n > 1 { (w - left - right) / (n - 1) as f64 } else { 0.0 };
-    let x = |i: usize| if n > 1 { left + i as f64 * step } else { w / 2.0 };
+    let step = if n > 1 {
+        (w - left - right) / (n - 1) as f64
+    } else {
+        0.0
+    };
+    let x = |i: usize| {
+        if n > 1 {
+            left + i as f64 * step
+        } else {
+            w / 2.0
+        }
+    };
     let y = |s: f64| top + (100.0 - s.clamp(0.0, 100.0)) / 100.0 * (h - top - bottom);
     let points: Vec<String> = weeks
         .iter()

@@ -217,6 +217,13 @@ footer{color:var(--muted);font-size:12px;text-align:center;padding:8px}
  header p{color:#333}
  main{max-width:none;padding:8px 0}
  section,.card{border:none;padding:6px 0;box-shadow:none}
+ section{break-inside:auto}
+ .grid section,section#trend{break-inside:avoid}
+ h2{break-after:avoid}
+ .scroll{overflow:visible}
+ table{font-size:9pt}
+ th,td{padding:3px 4px}
+ td .rate svg{display:none}
  th.sortable::after{content:""}
  nav{display:none}
  .grid{grid-template-columns:1fr 1fr}

@@ -5,6 +5,7 @@ mod check;
 pub mod common;
 mod review;
 pub mod rules_cmd;
+mod score;
 pub mod settings;
 pub mod test_cmd;
 
@@ -32,6 +33,9 @@ pub enum Command {
     Check(check::Args),
     /// Check labelled transcripts (`# expect:`) against the rules; per-rule accuracy table.
     Test(test_cmd::Args),
+    /// Score a batch of calls (files, folders, JSON Lines, `-` for stdin): a row per call,
+    /// aggregates per agent and for the team; table, csv, json, jsonl or an html dashboard.
+    Score(score::Args),
     /// List every rule, or test rule packs (`rules test DIR`).
     Rules(rules_cmd::RulesArgs),
     /// Print a rule's documentation.
@@ -47,6 +51,7 @@ pub fn main() -> i32 {
         Command::Review(a) => review::run(a),
         Command::Check(a) => check::run(a),
         Command::Test(a) => test_cmd::run(a),
+        Command::Score(a) => score::run(a),
         Command::Rules(a) => rules_cmd::run_rules(a),
         Command::Explain(a) => rules_cmd::run_explain(a),
         Command::Acts(a) => acts_cmd::run(a),

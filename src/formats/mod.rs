@@ -2,6 +2,7 @@
 //! and resolve who is agent and who is customer.
 
 pub mod markdown;
+pub mod native;
 pub mod plain;
 pub mod roles;
 
@@ -45,11 +46,23 @@ pub struct Format {
 
 /// Every known format, in detection order (most specific first; plain text last).
 pub fn registry() -> Vec<Format> {
-    vec![Format {
-        name: "plain",
-        detect: plain::detect,
-        parse: plain::parse_many,
-    }]
+    vec![
+        Format {
+            name: "jsonl",
+            detect: native::detect_lines,
+            parse: native::parse_lines,
+        },
+        Format {
+            name: "json",
+            detect: native::detect,
+            parse: native::parse_one,
+        },
+        Format {
+            name: "plain",
+            detect: plain::detect,
+            parse: plain::parse_many,
+        },
+    ]
 }
 
 /// Names of every known format, for `--input-format` and error messages.

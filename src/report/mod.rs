@@ -1,5 +1,8 @@
 //! Printers, one per output format. Data goes to stdout; notes and progress to stderr.
 
+pub mod batch;
+pub mod batch_out;
+pub mod dashboard;
 pub mod github;
 pub mod gitlab;
 pub mod json;

@@ -3,7 +3,7 @@
 
 use aho_corasick::AhoCorasick;
 use anyhow::{anyhow, Context, Result};
-use regex::bytes::Regex;
+use regex_automata::meta::Regex;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
@@ -51,8 +51,20 @@ struct Pattern {
 
 impl Pattern {
     fn regex(&self) -> &Regex {
+        // Only match spans are needed: no capture groups, and no one-pass or backtracking
+        // engines, which keeps compiling a pattern on first use cheap.
         self.regex.get_or_init(|| {
-            Regex::new(&self.source).expect("pattern validated when the lexicon was compiled")
+            Regex::builder()
+                .syntax(regex_automata::util::syntax::Config::new().utf8(false))
+                .configure(
+                    Regex::config()
+                        .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit)
+                        .onepass(false)
+                        .backtrack(false)
+                        .utf8_empty(false),
+                )
+                .build(&self.source)
+                .expect("pattern validated when the lexicon was compiled")
         })
     }
 }
@@ -122,7 +134,7 @@ impl Lexicon {
         } else {
             Some(
                 AhoCorasick::builder()
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                     .build(&literals)
                     .with_context(|| format!("{origin}: literal prefilter"))?,
             )

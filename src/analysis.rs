@@ -216,13 +216,28 @@ fn apply_suppressions(
 }
 
 fn strengths(tt: &TaggedTranscript) -> Vec<Strength> {
+    // In a call: the agent's probes, summaries and acknowledgements. In a coaching
+    // conversation: the leader's diagnosis questions and acknowledgements.
+    let (role, acts): (Role, &[(Act, &'static str)]) = match tt.kind {
+        Kind::Call => (
+            Role::Agent,
+            &[
+                (Act::Probe, "probe"),
+                (Act::Summary, "summary"),
+                (Act::Acknowledgement, "acknowledgement"),
+            ],
+        ),
+        Kind::Coaching => (
+            Role::Leader,
+            &[
+                (Act::Diagnosis, "diagnosis"),
+                (Act::Acknowledgement, "acknowledgement"),
+            ],
+        ),
+    };
     let mut out = Vec::new();
-    for t in tt.turns.iter().filter(|t| t.role == Role::Agent) {
-        for (act, name) in [
-            (Act::Probe, "probe"),
-            (Act::Summary, "summary"),
-            (Act::Acknowledgement, "acknowledgement"),
-        ] {
+    for t in tt.turns.iter().filter(|t| t.role == role) {
+        for &(act, name) in acts {
             if let Some(tag) = t.first(act) {
                 out.push(Strength {
                     act: name,

@@ -51,11 +51,16 @@ pub fn compute(tt: &TaggedTranscript) -> Metrics {
     let mut m = Metrics::default();
     let (mut agent_secs, mut customer_secs, mut timed) = (0.0, 0.0, false);
     let after_need = tt.need.unwrap_or(0);
+    // In a coaching conversation the leader is the one coached; the agent is the other side.
+    let (focal, other) = match tt.kind {
+        crate::transcript::Kind::Coaching => (Role::Leader, Role::Agent),
+        crate::transcript::Kind::Call => (Role::Agent, Role::Customer),
+    };
     for t in &tt.turns {
         let secs = duration(tt, t.index);
         let start = tt.transcript.turns[t.index].start;
         match t.role {
-            Role::Agent => {
+            r if r == focal => {
                 m.agent_words += t.words;
                 if let Some(s) = secs {
                     agent_secs += s;
@@ -75,7 +80,12 @@ pub fn compute(tt: &TaggedTranscript) -> Metrics {
                         m.questions_closed += 1;
                     }
                 }
-                let probes = t.tags.iter().filter(|x| x.act == Act::Probe).count();
+                let probe_act = if focal == Role::Leader {
+                    Act::Diagnosis
+                } else {
+                    Act::Probe
+                };
+                let probes = t.tags.iter().filter(|x| x.act == probe_act).count();
                 m.probes += probes;
                 m.acknowledgements += t
                     .tags
@@ -101,7 +111,7 @@ pub fn compute(tt: &TaggedTranscript) -> Metrics {
                     }
                 }
             }
-            Role::Customer => {
+            r if r == other => {
                 m.customer_words += t.words;
                 if let Some(s) = secs {
                     customer_secs += s;

@@ -166,3 +166,26 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
         always,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    #[ignore]
+    fn show_literals() {
+        let p = super::prepare(crate::acts::lexicon::BUILTIN_NL, &|_| true).unwrap();
+        for (i, (act, src)) in p.patterns.iter().enumerate() {
+            if src.contains("snap|kan) ik") {
+                let lits: Vec<String> = p
+                    .literals
+                    .iter()
+                    .filter(|(_, ps)| ps.contains(&(i as u32)))
+                    .map(|(l, _)| String::from_utf8_lossy(l).into_owned())
+                    .collect();
+                println!(
+                    "{act} {src}\n  always={} lits={lits:?}",
+                    p.always.contains(&(i as u32))
+                );
+            }
+        }
+    }
+}

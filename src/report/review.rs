@@ -32,6 +32,8 @@ struct Labels {
     probe: &'static str,
     summary: &'static str,
     acknowledgement: &'static str,
+    diagnosis: &'static str,
+    talk_share_leader: &'static str,
     factual: &'static str,
 }
 
@@ -61,6 +63,8 @@ const NL: Labels = Labels {
     probe: "doorvraag",
     summary: "samenvatting",
     acknowledgement: "erkenning",
+    diagnosis: "diagnosevraag",
+    talk_share_leader: "spreektijd leidinggevende",
     factual: "Zuiver feitelijke vraag: samenvatten en doorvragen zijn hier niet nodig.",
 };
 
@@ -91,6 +95,8 @@ const EN: Labels = Labels {
     probe: "probe",
     summary: "summary",
     acknowledgement: "acknowledgement",
+    diagnosis: "diagnosis question",
+    talk_share_leader: "leader talk share",
     factual: "A pure factual question: no summary or follow-up needed here.",
 };
 
@@ -214,6 +220,7 @@ pub fn render(a: &Analysis, style: Style) -> String {
         let name = match s.act {
             "probe" => l.probe,
             "summary" => l.summary,
+            "diagnosis" => l.diagnosis,
             _ => l.acknowledgement,
         };
         let _ = writeln!(
@@ -234,7 +241,12 @@ pub fn render(a: &Analysis, style: Style) -> String {
             .agent_talk_share_time
             .map(|t| format!(", {} ⏱", pct(t)))
             .unwrap_or_default();
-        let _ = writeln!(out, "  {}: {}{}", l.talk_share, pct(x), time);
+        let label = if a.kind == Kind::Coaching {
+            l.talk_share_leader
+        } else {
+            l.talk_share
+        };
+        let _ = writeln!(out, "  {}: {}{}", label, pct(x), time);
     }
     let _ = writeln!(
         out,

@@ -39,7 +39,10 @@ pub fn strip_timestamp(line: &str) -> (Option<f64>, &str) {
         (&line[..end], &line[end..])
     };
     match parse_clock(inner.trim()) {
-        Some(s) => (Some(s), rest.trim_start_matches([' ', '\t', '-', '–']).trim_start()),
+        Some(s) => (
+            Some(s),
+            rest.trim_start_matches([' ', '\t', '-', '–']).trim_start(),
+        ),
         None => (None, line),
     }
 }
@@ -230,7 +233,10 @@ pub fn parse(text: &str, source: &str, line_offset: usize) -> Result<Transcript>
         bail!("no turns found: expected lines like 'Agent: text'");
     }
     t.id = t.header("id").map(|s| s.to_string());
-    t.language = t.header("lang").or(t.header("language")).and_then(Lang::parse);
+    t.language = t
+        .header("lang")
+        .or(t.header("language"))
+        .and_then(Lang::parse);
     t.kind = t.header("kind").map(|k| {
         if k.trim().eq_ignore_ascii_case("coaching") {
             Kind::Coaching

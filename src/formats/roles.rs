@@ -27,9 +27,9 @@ pub fn role_from_label(label: &str) -> Option<Role> {
         | "reiziger" => Role::Customer,
         "leader" | "teamleider" | "team leader" | "teamlead" | "team lead" | "leidinggevende"
         | "coach" | "manager" | "teamleidster" => Role::Leader,
-        "collega" | "colleague" | "supervisor" | "ivr" | "voice menu" | "keuzemenu"
-        | "systeem" | "backoffice" | "back office" | "other" | "derde" | "third party"
-        | "specialist" | "interpreter" | "tolk" => Role::Other,
+        "collega" | "colleague" | "supervisor" | "ivr" | "voice menu" | "keuzemenu" | "systeem"
+        | "backoffice" | "back office" | "other" | "derde" | "third party" | "specialist"
+        | "interpreter" | "tolk" => Role::Other,
         _ => return None,
     };
     Some(role)
@@ -114,8 +114,7 @@ fn kind_from_labels(t: &Transcript) -> Option<Kind> {
             _ => Some(Kind::Call),
         };
     }
-    if !header_names(t, "leader").is_empty()
-        || t.turns.iter().any(|x| x.role == Some(Role::Leader))
+    if !header_names(t, "leader").is_empty() || t.turns.iter().any(|x| x.role == Some(Role::Leader))
     {
         return Some(Kind::Coaching);
     }
@@ -164,11 +163,9 @@ pub fn resolve(t: &mut Transcript, mapping: &[(String, Role)]) -> Result<()> {
         if turn.role.is_some() || turn.speaker.is_empty() {
             continue;
         }
-        let by_header = headers.iter().find(|(_, names)| {
-            names
-                .iter()
-                .any(|n| mapping_matches(n, &turn.speaker))
-        });
+        let by_header = headers
+            .iter()
+            .find(|(_, names)| names.iter().any(|n| mapping_matches(n, &turn.speaker)));
         if let Some((role, _)) = by_header {
             turn.role = Some(*role);
             labelled_any = true;
@@ -247,8 +244,8 @@ pub fn resolve(t: &mut Transcript, mapping: &[(String, Role)]) -> Result<()> {
                 .map(|x| x.text.as_str())
                 .collect();
             // The first speaker gets a small bonus: call-centre agents answer the phone.
-            let score = early.iter().map(|x| agent_score(x)).sum::<i32>() * 2
-                + if i == 0 { 1 } else { 0 };
+            let score =
+                early.iter().map(|x| agent_score(x)).sum::<i32>() * 2 + if i == 0 { 1 } else { 0 };
             if score > best_score {
                 best_score = score;
                 best = sp.clone();

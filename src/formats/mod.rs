@@ -1,8 +1,12 @@
 //! Input formats: detect a file's format from its content, parse it into a `Transcript`,
 //! and resolve who is agent and who is customer.
 
+pub mod json;
 pub mod plain;
 pub mod roles;
+pub mod turns;
+pub mod util;
+pub mod webvtt;
 
 use crate::transcript::Transcript;
 use anyhow::{bail, Result};
@@ -44,11 +48,23 @@ pub struct Format {
 
 /// Every known format, in detection order (most specific first; plain text last).
 pub fn registry() -> Vec<Format> {
-    vec![Format {
-        name: "plain",
-        detect: plain::detect,
-        parse: plain::parse_many,
-    }]
+    vec![
+        // Specific JSON shapes first.
+        // (slot) native callcoach JSON / JSON Lines (`{"id", "turns": [...]}`): `native.rs`,
+        // written on another branch, goes here.
+        // Text formats with a clear signature.
+        Format {
+            name: "webvtt",
+            detect: webvtt::detect,
+            parse: webvtt::parse,
+        },
+        // Plain text is the fallback.
+        Format {
+            name: "plain",
+            detect: plain::detect,
+            parse: plain::parse_many,
+        },
+    ]
 }
 
 /// Names of every known format, for `--input-format` and error messages.

@@ -2,6 +2,7 @@
 
 mod check;
 pub mod common;
+pub mod convert;
 mod review;
 pub mod rules_cmd;
 pub mod test_cmd;
@@ -34,6 +35,8 @@ pub enum Command {
     Rules(rules_cmd::RulesArgs),
     /// Print a rule's documentation.
     Explain(rules_cmd::ExplainArgs),
+    /// Print a transcript as callcoach reads it (any input format), as plain text or JSON.
+    Convert(convert::Args),
 }
 
 /// Run the command line; returns the process exit code.
@@ -45,6 +48,7 @@ pub fn main() -> i32 {
         Command::Test(a) => test_cmd::run(a),
         Command::Rules(a) => rules_cmd::run_rules(a),
         Command::Explain(a) => rules_cmd::run_explain(a),
+        Command::Convert(a) => convert::run(a),
     };
     match result {
         Ok(code) => code,

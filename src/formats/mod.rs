@@ -1,12 +1,16 @@
 //! Input formats: detect a file's format from its content, parse it into a `Transcript`,
 //! and resolve who is agent and who is customer.
 
+pub mod aws;
 pub mod json;
 pub mod plain;
 pub mod roles;
+pub mod srt;
+pub mod teams_txt;
 pub mod turns;
 pub mod util;
 pub mod webvtt;
+pub mod zoom_chat;
 
 use crate::transcript::Transcript;
 use anyhow::{bail, Result};
@@ -52,11 +56,41 @@ pub fn registry() -> Vec<Format> {
         // Specific JSON shapes first.
         // (slot) native callcoach JSON / JSON Lines (`{"id", "turns": [...]}`): `native.rs`,
         // written on another branch, goes here.
+        Format {
+            name: "contact-lens",
+            detect: aws::detect_contact_lens,
+            parse: aws::parse_contact_lens,
+        },
+        Format {
+            name: "aws-call-analytics",
+            detect: aws::detect_call_analytics,
+            parse: aws::parse_call_analytics,
+        },
+        Format {
+            name: "aws-transcribe",
+            detect: aws::detect_transcribe,
+            parse: aws::parse_transcribe,
+        },
         // Text formats with a clear signature.
         Format {
             name: "webvtt",
             detect: webvtt::detect,
             parse: webvtt::parse,
+        },
+        Format {
+            name: "teams-txt",
+            detect: teams_txt::detect,
+            parse: teams_txt::parse,
+        },
+        Format {
+            name: "srt",
+            detect: srt::detect,
+            parse: srt::parse,
+        },
+        Format {
+            name: "zoom-chat",
+            detect: zoom_chat::detect,
+            parse: zoom_chat::parse,
         },
         // Plain text is the fallback.
         Format {

@@ -172,10 +172,14 @@ pub fn build_turns(mut segs: Vec<Segment>) -> Vec<Turn> {
     out
 }
 
-/// Does this word end a sentence?
+/// Does this word end a sentence? (An initial such as "R." does not.)
 fn ends_sentence(text: &str) -> bool {
-    text.trim_end_matches(['"', '\'', ')', '”', '’'])
-        .ends_with(['.', '?', '!', '…'])
+    let t = text.trim_end_matches(['"', '\'', ')', '”', '’']);
+    let initial = t.strip_suffix('.').is_some_and(|w| {
+        let mut c = w.chars();
+        c.next().is_some_and(char::is_uppercase) && c.next().is_none()
+    });
+    t.ends_with(['.', '?', '!', '…']) && !initial
 }
 
 /// Group words (already in spoken order, punctuation attached) into segments: a new segment

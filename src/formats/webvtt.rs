@@ -73,7 +73,7 @@ pub fn split_bracket_label(text: &str) -> Option<(&str, &str)> {
 }
 
 /// A cue's payload split into voice spans: `(voice, text)`, tags removed, entities decoded.
-fn voice_spans(payload: &str) -> Vec<(Option<String>, String)> {
+pub fn voice_spans(payload: &str) -> Vec<(Option<String>, String)> {
     let mut out: Vec<(Option<String>, String)> = Vec::new();
     let mut voice: Option<String> = None;
     let mut buf = String::new();
@@ -120,12 +120,15 @@ fn voice_spans(payload: &str) -> Vec<(Option<String>, String)> {
     out
 }
 
-struct Cue {
-    line: usize,
-    id: Option<String>,
-    start: f64,
-    end: f64,
-    payload: String,
+/// A timed block of a subtitle file (WebVTT cue, SRT subtitle).
+pub struct Cue {
+    /// 1-based line where the cue starts (its id or index line, else its timing line).
+    pub line: usize,
+    pub id: Option<String>,
+    pub start: f64,
+    pub end: f64,
+    /// The text lines, joined with `\n`.
+    pub payload: String,
 }
 
 fn is_cue_id_like(line: &str) -> bool {
@@ -134,9 +137,10 @@ fn is_cue_id_like(line: &str) -> bool {
 }
 
 /// Cues, and `Key: value` lines of the header block.
-type Cues = (Vec<Cue>, Vec<(String, String)>);
+pub type Cues = (Vec<Cue>, Vec<(String, String)>);
 
-fn read_cues(text: &str) -> Result<Cues> {
+/// Read the cues of a WebVTT or SRT file (a `WEBVTT` header block is optional).
+pub fn read_cues(text: &str) -> Result<Cues> {
     let all = lines(text);
     let mut cues: Vec<Cue> = Vec::new();
     let mut headers: Vec<(String, String)> = Vec::new();

@@ -13,7 +13,9 @@
 //!   events are left out.
 
 use super::json::{arr_at, element_lines, load, num_at, sniff, str_at, LineIndex, Step};
-use super::turns::{attach_punctuation, build_turns, words_to_segments, Segment, Word};
+use super::turns::{
+    attach_punctuation, build_turns, sort_words_by_start, words_to_segments, Segment, Word,
+};
 use super::util::{lang_code, parse_iso8601};
 use crate::transcript::{Role, Transcript};
 use anyhow::{bail, Result};
@@ -327,18 +329,7 @@ pub fn parse_transcribe(text: &str, source: &str) -> Result<Vec<Transcript>> {
             }
         }
         // Both channels talk at once: order the words as they were spoken.
-        let mut last = f64::NEG_INFINITY;
-        let mut keyed: Vec<(f64, Word)> = words
-            .into_iter()
-            .map(|w| {
-                if let Some(s) = w.start {
-                    last = s;
-                }
-                (last, w)
-            })
-            .collect();
-        keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
-        words = keyed.into_iter().map(|(_, w)| w).collect();
+        sort_words_by_start(&mut words);
     } else if let Some(sl) = speakers {
         mode = "speaker";
         let segs = SpeakerSegments::new(sl);

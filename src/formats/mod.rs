@@ -1,7 +1,10 @@
 //! Input formats: detect a file's format from its content, parse it into a `Transcript`,
 //! and resolve who is agent and who is customer.
 
+pub mod assemblyai;
 pub mod aws;
+pub mod ccai;
+pub mod deepgram;
 pub mod json;
 pub mod plain;
 pub mod roles;
@@ -10,6 +13,7 @@ pub mod teams_txt;
 pub mod turns;
 pub mod util;
 pub mod webvtt;
+pub mod whisper;
 pub mod zoom_chat;
 
 use crate::transcript::Transcript;
@@ -70,6 +74,31 @@ pub fn registry() -> Vec<Format> {
             name: "aws-transcribe",
             detect: aws::detect_transcribe,
             parse: aws::parse_transcribe,
+        },
+        Format {
+            name: "deepgram",
+            detect: deepgram::detect,
+            parse: deepgram::parse,
+        },
+        Format {
+            name: "assemblyai",
+            detect: assemblyai::detect,
+            parse: assemblyai::parse,
+        },
+        Format {
+            name: "whisperx",
+            detect: whisper::detect_whisperx,
+            parse: whisper::parse_whisperx,
+        },
+        Format {
+            name: "whisper",
+            detect: whisper::detect_whisper,
+            parse: whisper::parse_whisper,
+        },
+        Format {
+            name: "ccai",
+            detect: ccai::detect,
+            parse: ccai::parse,
         },
         // Text formats with a clear signature.
         Format {

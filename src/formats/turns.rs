@@ -122,6 +122,22 @@ pub fn sort_by_start(segs: &mut Vec<Segment>) {
     segs.extend(keyed.into_iter().map(|(_, s)| s));
 }
 
+/// Order words by start time (stable; untimed words stay after the last timed one).
+pub fn sort_words_by_start(words: &mut Vec<Word>) {
+    let mut last = f64::NEG_INFINITY;
+    let mut keyed: Vec<(f64, Word)> = words
+        .drain(..)
+        .map(|w| {
+            if let Some(t) = w.start {
+                last = t;
+            }
+            (last, w)
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+    words.extend(keyed.into_iter().map(|(_, w)| w));
+}
+
 /// Build turns from segments (see the module documentation for the rules).
 pub fn build_turns(mut segs: Vec<Segment>) -> Vec<Turn> {
     for s in &mut segs {

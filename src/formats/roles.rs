@@ -3,7 +3,7 @@
 
 use crate::transcript::{Kind, Role, RolesSource, Transcript};
 use anyhow::Result;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The role a speaker label implies by itself (`Klant`, `Agent`, `Collega`, ...).
 pub fn role_from_label(label: &str) -> Option<Role> {
@@ -277,15 +277,17 @@ pub fn resolve(t: &mut Transcript, mapping: &[(String, Role)]) -> Result<()> {
     //    coaching conversation, the one who opens is the leader).
     let mut best = unknown[0].clone();
     if !coaching {
+        // Each speaker's first two turns, in one pass.
+        let mut early_of: HashMap<&str, Vec<&str>> = HashMap::new();
+        for x in &t.turns {
+            let e = early_of.entry(x.speaker.as_str()).or_default();
+            if e.len() < 2 {
+                e.push(x.text.as_str());
+            }
+        }
         let mut best_score = i32::MIN;
         for (i, sp) in unknown.iter().enumerate() {
-            let early: Vec<&str> = t
-                .turns
-                .iter()
-                .filter(|x| &x.speaker == sp)
-                .take(2)
-                .map(|x| x.text.as_str())
-                .collect();
+            let early = early_of.get(sp.as_str()).cloned().unwrap_or_default();
             // The first speaker gets a small bonus: call-centre agents answer the phone.
             let score =
                 early.iter().map(|x| agent_score(x)).sum::<i32>() * 2 + if i == 0 { 1 } else { 0 };

@@ -188,6 +188,13 @@ pub fn parse_bytes(bytes: &[u8], source: &str, opts: &ReadOptions) -> Result<Vec
     if text.trim().is_empty() {
         bail!("empty file: no transcript in it");
     }
+    let result = parse_text(text, source, opts);
+    // The parsed JSON document is cached for detection and parsing; drop it now.
+    json::clear_cache();
+    result
+}
+
+fn parse_text(text: &str, source: &str, opts: &ReadOptions) -> Result<Vec<Transcript>> {
     let formats = registry();
     let chosen = match &opts.format {
         Some(name) => match formats.iter().find(|f| f.name == name.as_str()) {
@@ -200,8 +207,9 @@ pub fn parse_bytes(bytes: &[u8], source: &str, opts: &ReadOptions) -> Result<Vec
         None => match formats.iter().find(|f| (f.detect)(text)) {
             Some(f) => f,
             None => bail!(
-                "unrecognised transcript format (tried: {})",
-                format_names().join(", ")
+                "unrecognised transcript format (tried: {}){}",
+                format_names().join(", "),
+                json_keys_note(text)
             ),
         },
     };
@@ -216,4 +224,23 @@ pub fn parse_bytes(bytes: &[u8], source: &str, opts: &ReadOptions) -> Result<Vec
         roles::resolve(t, &opts.speakers)?;
     }
     Ok(out)
+}
+
+/// For JSON no parser knows: what the document holds, to help the user (or a bug report).
+fn json_keys_note(text: &str) -> String {
+    let Some(v) = json::sniff(text) else {
+        return String::new();
+    };
+    match &*v {
+        serde_json::Value::Object(m) => {
+            let keys: Vec<&str> = m.keys().take(12).map(|k| k.as_str()).collect();
+            let more = if m.len() > keys.len() { ", ..." } else { "" };
+            format!(
+                "; the JSON has the top-level keys: {}{more}",
+                keys.join(", ")
+            )
+        }
+        serde_json::Value::Array(a) => format!("; the JSON is an array of {} items", a.len()),
+        _ => String::new(),
+    }
 }

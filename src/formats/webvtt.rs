@@ -419,4 +419,13 @@ mod tests {
         assert!(detect("\u{feff}WEBVTT"));
         assert!(!detect("WEBVTTX\n"));
     }
+
+    #[test]
+    fn teams_graph_metadata_payloads() {
+        let src = "WEBVTT\n\n00:00:00.000 --> 00:00:05.320\n{\"startDateTime\":\"2023-01-01T10:00:00Z\",\"speakerName\":\"User Name\",\"spokenText\":\"Hello there.\",\"spokenLanguage\":\"en-us\"}\n\n00:00:05.500 --> 00:00:07.000\n{\"speakerName\":\"Other Person\",\"spokenText\":\"Hi!\"}\n";
+        let t = &parse(src, "x.vtt").unwrap()[0];
+        assert_eq!(t.header("variant"), Some("teams-metadata"));
+        assert_eq!(t.speakers(), vec!["User Name", "Other Person"]);
+        assert_eq!(t.turns[0].text, "Hello there.");
+    }
 }

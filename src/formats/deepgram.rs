@@ -186,4 +186,18 @@ mod tests {
         );
         assert_eq!(t.header("turns-from"), Some("words"));
     }
+
+    #[test]
+    fn paragraphs_when_no_utterances() {
+        let src = r#"{"metadata":{},"results":{"channels":[{"alternatives":[{"transcript":"","words":[],
+"paragraphs":{"transcript":"","paragraphs":[
+{"sentences":[{"text":"Hello.","start":0.0,"end":0.5},{"text":"How can I help?","start":0.6,"end":1.5}],"speaker":0,"start":0.0,"end":1.5,"num_words":5},
+{"sentences":[{"text":"My bill.","start":2.0,"end":2.5}],"speaker":1,"start":2.0,"end":2.5,"num_words":2}]}}]}]}}"#;
+        let t = &parse(src, "x").unwrap()[0];
+        assert_eq!(t.header("turns-from"), Some("paragraphs"));
+        assert_eq!(t.turns.len(), 2);
+        assert_eq!(t.turns[0].text, "Hello. How can I help?");
+        assert_eq!(t.turns[1].speaker, "Speaker 1");
+        assert_eq!(t.turns[1].line, Some(4));
+    }
 }

@@ -3,6 +3,7 @@
 mod acts_cmd;
 mod check;
 pub mod common;
+pub mod convert;
 mod review;
 pub mod rules_cmd;
 mod score;
@@ -42,6 +43,8 @@ pub enum Command {
     Explain(rules_cmd::ExplainArgs),
     /// Show the dialogue acts found in each sentence (why a rule fired).
     Acts(acts_cmd::Args),
+    /// Print a transcript as callcoach reads it (any input format), as plain text or JSON.
+    Convert(convert::Args),
 }
 
 /// Run the command line; returns the process exit code.
@@ -55,6 +58,7 @@ pub fn main() -> i32 {
         Command::Rules(a) => rules_cmd::run_rules(a),
         Command::Explain(a) => rules_cmd::run_explain(a),
         Command::Acts(a) => acts_cmd::run(a),
+        Command::Convert(a) => convert::run(a),
     };
     match result {
         Ok(code) => code,

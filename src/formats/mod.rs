@@ -1,10 +1,22 @@
 //! Input formats: detect a file's format from its content, parse it into a `Transcript`,
 //! and resolve who is agent and who is customer.
 
+pub mod assemblyai;
+pub mod aws;
+pub mod ccai;
+pub mod deepgram;
+pub mod json;
 pub mod markdown;
 pub mod native;
 pub mod plain;
 pub mod roles;
+pub mod srt;
+pub mod teams_txt;
+pub mod turns;
+pub mod util;
+pub mod webvtt;
+pub mod whisper;
+pub mod zoom_chat;
 
 use crate::transcript::Transcript;
 use anyhow::{bail, Result};
@@ -47,6 +59,7 @@ pub struct Format {
 /// Every known format, in detection order (most specific first; plain text last).
 pub fn registry() -> Vec<Format> {
     vec![
+        // Specific JSON shapes first: the native callcoach JSON / JSON Lines.
         Format {
             name: "jsonl",
             detect: native::detect_lines,
@@ -57,6 +70,68 @@ pub fn registry() -> Vec<Format> {
             detect: native::detect,
             parse: native::parse_one,
         },
+        Format {
+            name: "contact-lens",
+            detect: aws::detect_contact_lens,
+            parse: aws::parse_contact_lens,
+        },
+        Format {
+            name: "aws-call-analytics",
+            detect: aws::detect_call_analytics,
+            parse: aws::parse_call_analytics,
+        },
+        Format {
+            name: "aws-transcribe",
+            detect: aws::detect_transcribe,
+            parse: aws::parse_transcribe,
+        },
+        Format {
+            name: "deepgram",
+            detect: deepgram::detect,
+            parse: deepgram::parse,
+        },
+        Format {
+            name: "assemblyai",
+            detect: assemblyai::detect,
+            parse: assemblyai::parse,
+        },
+        Format {
+            name: "whisperx",
+            detect: whisper::detect_whisperx,
+            parse: whisper::parse_whisperx,
+        },
+        Format {
+            name: "whisper",
+            detect: whisper::detect_whisper,
+            parse: whisper::parse_whisper,
+        },
+        Format {
+            name: "ccai",
+            detect: ccai::detect,
+            parse: ccai::parse,
+        },
+        // Text formats with a clear signature.
+        Format {
+            name: "webvtt",
+            detect: webvtt::detect,
+            parse: webvtt::parse,
+        },
+        Format {
+            name: "teams-txt",
+            detect: teams_txt::detect,
+            parse: teams_txt::parse,
+        },
+        Format {
+            name: "srt",
+            detect: srt::detect,
+            parse: srt::parse,
+        },
+        Format {
+            name: "zoom-chat",
+            detect: zoom_chat::detect,
+            parse: zoom_chat::parse,
+        },
+        // Plain text is the fallback.
         Format {
             name: "plain",
             detect: plain::detect,
@@ -127,6 +202,13 @@ pub fn parse_bytes(bytes: &[u8], source: &str, opts: &ReadOptions) -> Result<Vec
     if text.trim().is_empty() {
         bail!("empty file: no transcript in it");
     }
+    let result = parse_text(text, source, opts);
+    // The parsed JSON document is cached for detection and parsing; drop it now.
+    json::clear_cache();
+    result
+}
+
+fn parse_text(text: &str, source: &str, opts: &ReadOptions) -> Result<Vec<Transcript>> {
     let formats = registry();
     let chosen = match &opts.format {
         Some(name) => match formats.iter().find(|f| f.name == name.as_str()) {
@@ -139,8 +221,9 @@ pub fn parse_bytes(bytes: &[u8], source: &str, opts: &ReadOptions) -> Result<Vec
         None => match formats.iter().find(|f| (f.detect)(text)) {
             Some(f) => f,
             None => bail!(
-                "unrecognised transcript format (tried: {})",
-                format_names().join(", ")
+                "unrecognised transcript format (tried: {}){}",
+                format_names().join(", "),
+                json_keys_note(text)
             ),
         },
     };
@@ -155,4 +238,23 @@ pub fn parse_bytes(bytes: &[u8], source: &str, opts: &ReadOptions) -> Result<Vec
         roles::resolve(t, &opts.speakers)?;
     }
     Ok(out)
+}
+
+/// For JSON no parser knows: what the document holds, to help the user (or a bug report).
+fn json_keys_note(text: &str) -> String {
+    let Some(v) = json::sniff(text) else {
+        return String::new();
+    };
+    match &*v {
+        serde_json::Value::Object(m) => {
+            let keys: Vec<&str> = m.keys().take(12).map(|k| k.as_str()).collect();
+            let more = if m.len() > keys.len() { ", ..." } else { "" };
+            format!(
+                "; the JSON has the top-level keys: {}{more}",
+                keys.join(", ")
+            )
+        }
+        serde_json::Value::Array(a) => format!("; the JSON is an array of {} items", a.len()),
+        _ => String::new(),
+    }
 }

@@ -74,6 +74,12 @@ pub fn parse_clock(s: &str) -> Option<f64> {
 pub fn split_line(line: &str) -> Option<(&str, &str)> {
     let idx = line.find(':')?;
     let label = line[..idx].trim();
+    // WhisperX's text output: `[SPEAKER_00]: text`.
+    let label = label
+        .strip_prefix('[')
+        .and_then(|l| l.strip_suffix(']'))
+        .map(str::trim)
+        .unwrap_or(label);
     let rest = &line[idx + 1..];
     if label.is_empty() || label.chars().count() > 40 {
         return None;
@@ -282,12 +288,10 @@ pub fn parse(text: &str, source: &str, line_offset: usize) -> Result<Transcript>
         }
     });
     t.agent_name = t.header("agent").map(|s| s.to_string());
-    let speakers = t.speakers();
-    if speakers.len() < 2 {
-        bail!(
-            "only one speaker ('{}'): a call needs at least two",
-            speakers.first().copied().unwrap_or("")
-        );
+    // (One pass: `Transcript::speakers` is quadratic in the number of speakers.)
+    let first = t.turns.first().map(|x| x.speaker.as_str()).unwrap_or("");
+    if t.turns.iter().all(|x| x.speaker == first) {
+        bail!("only one speaker ('{first}'): a call needs at least two");
     }
     Ok(t)
 }
@@ -414,6 +418,19 @@ mod tests {
         let e = parse("Agent: hi\nAgent: again", "x", 0).unwrap_err();
         assert!(e.to_string().contains("one speaker"));
         assert!(parse("# callcoach: ignore\nAgent: a\nB: b", "x", 0).is_err());
+    }
+
+    #[test]
+    fn whisperx_text_labels() {
+        let t = parse(
+            "[SPEAKER_00]: Hello, how can I help?\n[SPEAKER_01]: My modem.\n",
+            "x",
+            0,
+        )
+        .unwrap();
+        assert_eq!(t.turns[0].speaker, "SPEAKER_00");
+        assert_eq!(t.turns[1].text, "My modem.");
+        assert!(detect("[SPEAKER_00]: Hello"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use crate::transcript::{Kind, Role, RolesSource, Transcript};
 use anyhow::Result;
+use std::collections::{HashMap, HashSet};
 
 /// The role a speaker label implies by itself (`Klant`, `Agent`, `Collega`, ...).
 pub fn role_from_label(label: &str) -> Option<Role> {
@@ -51,16 +52,43 @@ fn header_names(t: &Transcript, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The number in a numbered speaker key: `1`, `Speaker 1`, `spk_1`, `SPEAKER_01`.
+fn speaker_number(s: &str) -> Option<u64> {
+    let rest = s
+        .strip_prefix("speaker")
+        .or_else(|| s.strip_prefix("spk"))
+        .unwrap_or(s)
+        .trim_start_matches([' ', '_']);
+    if rest.is_empty() || rest.len() > 9 || !rest.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    rest.parse().ok()
+}
+
 /// Does `mapping` (a name, label or `channel:N`) name this speaker key?
+///
+/// - `channel:N` names the channel keys `ch_N` (Transcribe, Deepgram multichannel), `chN`
+///   and `channel N`.
+/// - A number names a numbered speaker: `--agent 1` maps `Speaker 1` (Deepgram), `spk_1`
+///   (Transcribe) and `SPEAKER_01` (WhisperX); so do `spk_1` and `speaker 1` themselves.
+/// - A first name maps a full name and the other way round.
 fn mapping_matches(mapping: &str, speaker: &str) -> bool {
     let m = norm(mapping);
     let s = norm(speaker);
+    if s.is_empty() {
+        return false;
+    }
     if m == s {
         return true;
     }
     if let Some(n) = m.strip_prefix("channel:") {
         let n = n.trim();
+        let n = n.trim_start_matches('0');
+        let n = if n.is_empty() { "0" } else { n };
         return s == format!("ch_{n}") || s == format!("channel {n}") || s == format!("ch{n}");
+    }
+    if let (Some(a), Some(b)) = (speaker_number(&m), speaker_number(&s)) {
+        return a == b;
     }
     // A first name maps a full name and the other way round ("Sanne" ~ "Sanne de Vries").
     s.split_whitespace().next() == Some(m.as_str()) || m.split_whitespace().next() == Some(&s)
@@ -185,8 +213,9 @@ pub fn resolve(t: &mut Transcript, mapping: &[(String, Role)]) -> Result<()> {
     // 3. Speakers still without a role.
     let unknown: Vec<String> = {
         let mut v: Vec<String> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         for turn in &t.turns {
-            if turn.role.is_none() && !turn.speaker.is_empty() && !v.contains(&turn.speaker) {
+            if turn.role.is_none() && !turn.speaker.is_empty() && seen.insert(&turn.speaker) {
                 v.push(turn.speaker.clone());
             }
         }
@@ -195,13 +224,27 @@ pub fn resolve(t: &mut Transcript, mapping: &[(String, Role)]) -> Result<()> {
     if unknown.is_empty() {
         if t.turns.iter().all(|x| x.speaker.is_empty()) && !had_format_roles && !mapped_any {
             t.roles = RolesSource::Unknown;
-            t.warnings.push(
-                "the file has no speaker information: rules that need agent and customer are skipped"
-                    .to_string(),
-            );
+            let hint = if t.format == "webvtt" {
+                " (a Zoom captions file, `.cc.vtt`? The meeting's `.transcript.vtt` names the speakers)"
+            } else {
+                ""
+            };
+            t.warnings.push(format!(
+                "the file has no speaker information{hint}: rules that need agent and customer are skipped"
+            ));
         } else {
             t.roles = source;
         }
+        return Ok(());
+    }
+    // One speaker and nobody placed: there is no one to tell apart (an undiarised recording
+    // labelled as a single speaker). Guessing would call everything the agent's.
+    if unknown.len() == 1 && t.turns.iter().all(|x| x.role.is_none()) {
+        t.roles = RolesSource::Unknown;
+        t.warnings.push(format!(
+            "only one speaker ('{}') in the file: agent and customer cannot be told apart, so rules that need them are skipped (use --agent/--customer if that is wrong)",
+            unknown[0]
+        ));
         return Ok(());
     }
     let has = |r: Role| t.turns.iter().any(|x| x.role == Some(r));
@@ -234,15 +277,17 @@ pub fn resolve(t: &mut Transcript, mapping: &[(String, Role)]) -> Result<()> {
     //    coaching conversation, the one who opens is the leader).
     let mut best = unknown[0].clone();
     if !coaching {
+        // Each speaker's first two turns, in one pass.
+        let mut early_of: HashMap<&str, Vec<&str>> = HashMap::new();
+        for x in &t.turns {
+            let e = early_of.entry(x.speaker.as_str()).or_default();
+            if e.len() < 2 {
+                e.push(x.text.as_str());
+            }
+        }
         let mut best_score = i32::MIN;
         for (i, sp) in unknown.iter().enumerate() {
-            let early: Vec<&str> = t
-                .turns
-                .iter()
-                .filter(|x| &x.speaker == sp)
-                .take(2)
-                .map(|x| x.text.as_str())
-                .collect();
+            let early = early_of.get(sp.as_str()).cloned().unwrap_or_default();
             // The first speaker gets a small bonus: call-centre agents answer the phone.
             let score =
                 early.iter().map(|x| agent_score(x)).sum::<i32>() * 2 + if i == 0 { 1 } else { 0 };
@@ -267,4 +312,62 @@ pub fn resolve(t: &mut Transcript, mapping: &[(String, Role)]) -> Result<()> {
         first.as_str()
     ));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transcript::Turn;
+
+    fn transcript(speakers: &[&str]) -> Transcript {
+        Transcript {
+            turns: speakers
+                .iter()
+                .map(|s| Turn {
+                    speaker: s.to_string(),
+                    text: "hello".into(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn mappings_name_channels_numbers_and_first_names() {
+        assert!(mapping_matches("channel:0", "ch_0"));
+        assert!(mapping_matches("channel:1", "ch_1"));
+        assert!(!mapping_matches("channel:1", "ch_0"));
+        assert!(mapping_matches("1", "Speaker 1"));
+        assert!(mapping_matches("1", "spk_1"));
+        assert!(mapping_matches("spk_1", "SPEAKER_01"));
+        assert!(!mapping_matches("1", "spk_0"));
+        assert!(mapping_matches("a", "A"));
+        assert!(mapping_matches("Sanne", "Sanne de Vries"));
+        assert!(!mapping_matches("Sanne", ""));
+    }
+
+    #[test]
+    fn channel_mapping_is_mapped() {
+        let mut t = transcript(&["ch_0", "ch_1", "ch_0"]);
+        resolve(&mut t, &[("channel:1".into(), Role::Agent)]).unwrap();
+        assert_eq!(t.roles, RolesSource::Mapped);
+        assert_eq!(t.turns[0].role, Some(Role::Customer));
+        assert_eq!(t.turns[1].role, Some(Role::Agent));
+    }
+
+    #[test]
+    fn one_speaker_or_none_is_unknown_with_one_warning() {
+        let mut t = transcript(&["A", "A"]);
+        resolve(&mut t, &[]).unwrap();
+        assert_eq!(t.roles, RolesSource::Unknown);
+        assert!(t.turns.iter().all(|x| x.role.is_none()));
+        assert_eq!(t.warnings.len(), 1);
+        assert!(t.warnings[0].contains("only one speaker"));
+        let mut t = transcript(&["", ""]);
+        resolve(&mut t, &[]).unwrap();
+        assert_eq!(t.roles, RolesSource::Unknown);
+        assert_eq!(t.warnings.len(), 1);
+        assert!(t.warnings[0].contains("no speaker information"));
+    }
 }

@@ -1,0 +1,11 @@
+//! Fuzz the `aws-transcribe` parser: any bytes, read with `--input-format aws-transcribe`.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let opts = callcoach::formats::ReadOptions {
+        format: Some("aws-transcribe".to_string()),
+        ..Default::default()
+    };
+    let _ = callcoach::formats::parse_bytes(data, "fuzz", &opts);
+});

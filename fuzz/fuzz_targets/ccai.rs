@@ -1,0 +1,11 @@
+//! Fuzz the `ccai` parser: any bytes, read with `--input-format ccai`.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let opts = callcoach::formats::ReadOptions {
+        format: Some("ccai".to_string()),
+        ..Default::default()
+    };
+    let _ = callcoach::formats::parse_bytes(data, "fuzz", &opts);
+});

@@ -60,6 +60,7 @@ impl Pattern {
                     Regex::config()
                         .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit)
                         .onepass(false)
+                        .auto_prefilter(false)
                         .backtrack(false)
                         .utf8_empty(false),
                 )

@@ -1,5 +1,10 @@
 //! The `callcoach` binary: a thin wrapper over the library's command line.
 
+// Compiling patterns and tagging sentences allocate many small objects: mimalloc does that
+// faster than the system allocator, for a single file and a batch alike.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     // Piped into `head`: stop quietly like other command-line tools, not with a panic.
     #[cfg(unix)]

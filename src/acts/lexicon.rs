@@ -4,7 +4,9 @@
 use aho_corasick::AhoCorasick;
 use anyhow::{anyhow, Context, Result};
 use regex_automata::meta::Regex;
+use regex_automata::{Anchored, Input};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use super::{prep, Act};
@@ -18,6 +20,8 @@ mod builtin {
         pub patterns: &'static [(&'static str, &'static str)],
         pub literals: &'static [(&'static [u8], &'static [u32])],
         pub always: &'static [u32],
+        pub leads: &'static [Option<(u32, u8)>],
+        pub lead_words: &'static [&'static [&'static str]],
     }
     include!(concat!(env!("OUT_DIR"), "/lexicon_tables.rs"));
 }
@@ -40,12 +44,18 @@ pub struct Lexicon {
     literal_patterns: Vec<Vec<u32>>,
     /// Patterns with no literal prefix: run on every sentence.
     always: Vec<u32>,
+    /// The word lists patterns may open with (see `prep::Prepared::leads`), as bytes.
+    lead_words: Vec<Vec<Vec<u8>>>,
     pub stopwords: std::collections::HashSet<String>,
+    /// Transcripts warmed up so far (see `warm_up`).
+    warmed: AtomicUsize,
 }
 
 struct Pattern {
     act: Act,
     source: String,
+    /// Runs anchored after up to N words of a lead class: (class, N).
+    lead: Option<(u32, u8)>,
     regex: OnceLock<Regex>,
 }
 
@@ -75,6 +85,9 @@ impl Pattern {
 pub struct Scratch {
     seen: Vec<u64>,
     candidates: Vec<u32>,
+    /// Where a pattern with a lead may start in the current sentence, per (class, N).
+    leads: Vec<((u32, u8), Vec<usize>)>,
+    visited: Vec<bool>,
 }
 
 impl Lexicon {
@@ -111,6 +124,12 @@ impl Lexicon {
                 .map(|(l, p)| (l.to_vec(), p.to_vec()))
                 .collect(),
             always: t.always.to_vec(),
+            leads: t.leads.to_vec(),
+            lead_words: t
+                .lead_words
+                .iter()
+                .map(|w| w.iter().map(|s| s.to_string()).collect())
+                .collect(),
         };
         Self::from_prepared(prepared, "built-in lexicon")
             .expect("built-in lexicons are checked by the build script and tests")
@@ -120,11 +139,12 @@ impl Lexicon {
         let lang = Lang::parse(&p.language)
             .ok_or_else(|| anyhow!("{origin}: unknown language '{}'", p.language))?;
         let mut patterns = Vec::with_capacity(p.patterns.len());
-        for (act, source) in p.patterns {
+        for ((act, source), lead) in p.patterns.into_iter().zip(p.leads) {
             let act = Act::from_str(&act).map_err(|_| anyhow!("{origin}: unknown act '{act}'"))?;
             patterns.push(Pattern {
                 act,
                 source,
+                lead,
                 regex: OnceLock::new(),
             });
         }
@@ -146,7 +166,13 @@ impl Lexicon {
             prefilter,
             literal_patterns,
             always: p.always,
+            lead_words: p
+                .lead_words
+                .into_iter()
+                .map(|w| w.into_iter().map(String::into_bytes).collect())
+                .collect(),
             stopwords: p.stopwords.into_iter().collect(),
+            warmed: AtomicUsize::new(0),
         })
     }
 
@@ -155,6 +181,60 @@ impl Lexicon {
         for p in &self.patterns {
             let _ = p.regex();
         }
+    }
+
+    /// Before the first transcripts of a run are scanned: compile the patterns their
+    /// sentences will need on all cores at once, instead of one by one on first use. A
+    /// single-file run spends most of its time compiling patterns, so this cuts its wall
+    /// time on two cores; later transcripts find most patterns compiled, and a batch, whose
+    /// cores are busy with other calls, skips this.
+    pub fn warm_up<'a>(&self, sentences: impl Iterator<Item = &'a str>) {
+        const WARM_TRANSCRIPTS: usize = 4;
+        if rayon::current_thread_index().is_some()
+            || self.warmed.load(Ordering::Relaxed) >= WARM_TRANSCRIPTS
+            || self.warmed.fetch_add(1, Ordering::Relaxed) >= WARM_TRANSCRIPTS
+        {
+            return;
+        }
+        let mut seen = vec![false; self.patterns.len()];
+        let mut need: Vec<u32> = Vec::new();
+        let mut mark = |i: u32, need: &mut Vec<u32>| {
+            if !seen[i as usize] && self.patterns[i as usize].regex.get().is_none() {
+                seen[i as usize] = true;
+                need.push(i);
+            }
+        };
+        for &i in &self.always {
+            mark(i, &mut need);
+        }
+        if let Some(ac) = &self.prefilter {
+            for s in sentences {
+                for m in ac.find_overlapping_iter(s.as_bytes()) {
+                    for &i in &self.literal_patterns[m.pattern().as_usize()] {
+                        mark(i, &mut need);
+                    }
+                }
+            }
+        }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let helpers = (cores - 1).min(need.len() / 8);
+        if helpers == 0 {
+            return;
+        }
+        // Costly patterns first, so no thread is left with a big one at the end.
+        need.sort_by_key(|&i| std::cmp::Reverse(self.patterns[i as usize].source.len()));
+        let next = AtomicUsize::new(0);
+        let work = || {
+            while let Some(&i) = need.get(next.fetch_add(1, Ordering::Relaxed)) {
+                let _ = self.patterns[i as usize].regex();
+            }
+        };
+        std::thread::scope(|s| {
+            for _ in 0..helpers {
+                s.spawn(work);
+            }
+            work();
+        });
     }
 
     /// Every act occurrence in a normalised sentence: (act, byte offset, end).
@@ -176,20 +256,117 @@ impl Lexicon {
             }
         }
         scratch.candidates.sort_unstable();
-        for &i in &scratch.candidates {
-            let p = &self.patterns[i as usize];
-            for m in p.regex().find_iter(norm.as_bytes()) {
-                out.push((p.act, m.start(), m.end()));
+        scratch.leads.clear();
+        for k in 0..scratch.candidates.len() {
+            let p = &self.patterns[scratch.candidates[k] as usize];
+            match p.lead {
+                None => {
+                    for m in p.regex().find_iter(norm.as_bytes()) {
+                        out.push((p.act, m.start(), m.end()));
+                    }
+                }
+                Some(lead) => {
+                    if let Some(end) = self.lead_match(p, lead, norm, scratch) {
+                        out.push((p.act, 0, end));
+                    }
+                }
             }
         }
     }
 
+    /// A pattern with a lead: the end of its match (which starts at 0), trying the places
+    /// after the sentence's lead words in the order the regex `^(?:{class}[ ,.!]+){0,N}`
+    /// would (most lead words first).
+    fn lead_match(
+        &self,
+        p: &Pattern,
+        lead: (u32, u8),
+        norm: &str,
+        scratch: &mut Scratch,
+    ) -> Option<usize> {
+        let at = match scratch.leads.iter().position(|(l, _)| *l == lead) {
+            Some(at) => at,
+            None => {
+                let mut starts = Vec::new();
+                lead_starts(
+                    norm.as_bytes(),
+                    &self.lead_words[lead.0 as usize],
+                    lead.1,
+                    &mut scratch.visited,
+                    &mut starts,
+                );
+                scratch.leads.push((lead, starts));
+                scratch.leads.len() - 1
+            }
+        };
+        let re = p.regex();
+        scratch.leads[at].1.iter().find_map(|&start| {
+            let input = Input::new(norm.as_bytes())
+                .range(start..)
+                .anchored(Anchored::Yes);
+            re.search(&input).map(|m| m.end())
+        })
+    }
+
     /// Does any pattern of `act` match?
     pub fn has(&self, act: Act, norm: &str) -> bool {
-        self.patterns
-            .iter()
-            .any(|p| p.act == act && p.regex().is_match(norm.as_bytes()))
+        let mut scratch = Scratch::default();
+        self.patterns.iter().any(|p| {
+            p.act == act
+                && match p.lead {
+                    None => p.regex().is_match(norm.as_bytes()),
+                    Some(lead) => self.lead_match(p, lead, norm, &mut scratch).is_some(),
+                }
+        })
     }
+}
+
+/// The places a pattern with a lead may start: after 0 to `max` lead words, each followed
+/// by a run of `[ ,.!]`, in the order a backtracking regex tries them (greedy: more words
+/// first, longer separator runs first, words in class order). Each place is listed once.
+fn lead_starts(
+    s: &[u8],
+    words: &[Vec<u8>],
+    max: u8,
+    visited: &mut Vec<bool>,
+    out: &mut Vec<usize>,
+) {
+    fn walk(
+        s: &[u8],
+        words: &[Vec<u8>],
+        p: usize,
+        depth: u8,
+        max: u8,
+        visited: &mut [bool],
+        out: &mut Vec<usize>,
+    ) {
+        let state = p * (max as usize + 1) + depth as usize;
+        if visited[state] {
+            return;
+        }
+        visited[state] = true;
+        if depth < max {
+            for w in words {
+                if s[p..].starts_with(w) {
+                    let q = p + w.len();
+                    let run = s[q..]
+                        .iter()
+                        .take_while(|c| matches!(c, b' ' | b',' | b'.' | b'!'))
+                        .count();
+                    for l in (1..=run).rev() {
+                        walk(s, words, q + l, depth + 1, max, visited, out);
+                    }
+                }
+            }
+        }
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    visited.clear();
+    visited.resize((s.len() + 1) * (max as usize + 1), false);
+    out.clear();
+    walk(s, words, 0, 0, max, visited, out);
 }
 
 /// Lower-case and fold accented Latin letters and typographic punctuation to ASCII.
@@ -267,6 +444,106 @@ mod tests {
         assert_eq!(normalise("it ’s fine"), "it's fine");
         assert_eq!(normalise("rock 'n roll"), "rock 'n roll");
         assert!(normalise("Ærø — 5 € ☺ Straße").is_ascii());
+    }
+
+    #[test]
+    fn lead_starts_in_backtracking_order() {
+        let words: Vec<Vec<u8>> = ["ok", "okay", "so", "thank you"]
+            .iter()
+            .map(|w| w.as_bytes().to_vec())
+            .collect();
+        let (mut visited, mut out) = (Vec::new(), Vec::new());
+        lead_starts(
+            b"okay, so thank you is it",
+            &words,
+            4,
+            &mut visited,
+            &mut out,
+        );
+        assert_eq!(out, vec![19, 9, 6, 5, 0]);
+        lead_starts(
+            b"okay, so thank you is it",
+            &words,
+            1,
+            &mut visited,
+            &mut out,
+        );
+        assert_eq!(out, vec![6, 5, 0]);
+        lead_starts(b"okayish", &words, 4, &mut visited, &mut out);
+        assert_eq!(out, vec![0]);
+        // Long separator runs stay linear.
+        let long = format!("ok{}", " ,".repeat(5000));
+        lead_starts(long.as_bytes(), &words, 4, &mut visited, &mut out);
+        assert!(out.len() <= long.len() + 1);
+    }
+
+    /// A pattern with a lead finds exactly what the whole regex, lead included, finds.
+    #[test]
+    fn leads_match_like_the_whole_pattern() {
+        let mut sentences: Vec<String> = Vec::new();
+        for lead in [
+            "",
+            "ok ",
+            "okay, so ",
+            "um, well, right, ",
+            "ja, nou, ",
+            "oke dus eh ",
+        ] {
+            for body in [
+                "is that right",
+                "what happened",
+                "can you tell me more",
+                "sorry, what was that",
+                "so your bill went up",
+                "klopt dat",
+                "wat is er gebeurd",
+                "heeft u de modem herstart",
+                "dus als ik het goed begrijp",
+                "one moment please",
+                "restart the router",
+            ] {
+                sentences.push(format!("{lead}{body}"));
+            }
+        }
+        for dir in ["examples", "../shared/corpus/dev"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                for line in text.lines().filter(|l| !l.starts_with('#')) {
+                    let line = line.split_once(": ").map_or(line, |(_, t)| t);
+                    sentences.push(normalise(line));
+                }
+            }
+        }
+        let mut checked = 0;
+        for lang in [Lang::Nl, Lang::En] {
+            let lex = Lexicon::builtin(lang);
+            for p in lex.patterns.iter() {
+                let Some(lead) = p.lead else { continue };
+                let words: Vec<String> = lex.lead_words[lead.0 as usize]
+                    .iter()
+                    .map(|w| String::from_utf8_lossy(w).into_owned())
+                    .collect();
+                let whole = format!(
+                    "(?-u)^(?:(?:{})[ ,.!]+){{0,{}}}{}",
+                    words.join("|"),
+                    lead.1,
+                    p.source.trim_start_matches("(?-u)")
+                );
+                let whole = Regex::builder()
+                    .syntax(regex_automata::util::syntax::Config::new().utf8(false))
+                    .build(&whole)
+                    .unwrap();
+                for s in &sentences {
+                    let mut scratch = Scratch::default();
+                    let got = lex.lead_match(p, lead, s, &mut scratch);
+                    let want = whole.find(s.as_bytes()).map(|m| m.end());
+                    assert_eq!(got, want, "{} on {s:?}", p.source);
+                    checked += usize::from(want.is_some());
+                }
+            }
+        }
+        assert!(checked > 50, "only {checked} matches compared");
     }
 }
 #[cfg(test)]

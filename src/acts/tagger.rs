@@ -163,12 +163,27 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
     let mut turns: Vec<TaggedTurn> = Vec::with_capacity(t.turns.len());
     let mut scratch = Vec::new();
     let mut lexscratch = super::lexicon::Scratch::default();
-    for (index, turn) in t.turns.iter().enumerate() {
+    // Sentences and their normalised forms first, so the lexicon can compile the patterns
+    // they need in parallel before the scan (see `Lexicon::warm_up`).
+    let split: Vec<Vec<(String, String)>> = t
+        .turns
+        .iter()
+        .map(|turn| {
+            split_sentences(&turn.text)
+                .into_iter()
+                .map(|s| {
+                    let norm = normalise(&s);
+                    (s, norm)
+                })
+                .collect()
+        })
+        .collect();
+    lex.warm_up(split.iter().flatten().map(|(_, n)| n.as_str()));
+    for ((index, turn), split) in t.turns.iter().enumerate().zip(split) {
         let mut sentences = Vec::new();
         let mut tags = Vec::new();
         let mut words = 0;
-        for (si, s) in split_sentences(&turn.text).into_iter().enumerate() {
-            let norm = normalise(&s);
+        for (si, (s, norm)) in split.into_iter().enumerate() {
             words += norm.split_whitespace().count();
             scratch.clear();
             lex.scan(&norm, &mut lexscratch, &mut scratch);

@@ -35,6 +35,25 @@ fn reaction() -> &'static Regex {
     })
 }
 
+/// `H:MM:SS` or `HH:MM:SS` then a tab or white space and `From`.
+fn opens_like_chat(l: &str) -> bool {
+    let b = l.as_bytes();
+    let h = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=2).contains(&h) {
+        return false;
+    }
+    let t = &b[h..];
+    let clock = t.len() >= 6
+        && t[0] == b':'
+        && t[1..3].iter().all(u8::is_ascii_digit)
+        && t[3] == b':'
+        && t[4..6].iter().all(u8::is_ascii_digit);
+    clock && {
+        let rest = &l[h + 6..];
+        rest.starts_with('\t') || rest.trim_start().starts_with("From")
+    }
+}
+
 /// Most of the first lines are chat lines.
 pub fn detect(text: &str) -> bool {
     let head: Vec<&str> = text
@@ -43,9 +62,11 @@ pub fn detect(text: &str) -> bool {
         .filter(|l| !l.trim().is_empty())
         .take(20)
         .collect();
+    // A cheap look at the line's opening first: the full patterns are only compiled for
+    // text that starts like a chat export.
     let hits = head
         .iter()
-        .filter(|l| tab_line().is_match(l) || from_line().is_match(l))
+        .filter(|l| opens_like_chat(l) && (tab_line().is_match(l) || from_line().is_match(l)))
         .count();
     hits > 0 && hits * 2 >= head.len()
 }

@@ -27,6 +27,7 @@ fn lexicon_tables(out: &mut String, name: &str, path: &std::path::Path) {
     writeln!(out, "    ],").unwrap();
     writeln!(out, "    always: &{:?},", p.always).unwrap();
     writeln!(out, "    leads: &{:?},", p.leads).unwrap();
+    writeln!(out, "    anchored: &{:?},", p.anchored).unwrap();
     writeln!(out, "    lead_words: &[").unwrap();
     for words in &p.lead_words {
         writeln!(out, "        &{words:?},").unwrap();

@@ -3,7 +3,8 @@
 
 use aho_corasick::AhoCorasick;
 use anyhow::{anyhow, Context, Result};
-use regex_automata::meta::Regex;
+use regex_automata::meta::{Cache, Regex};
+use regex_automata::util::iter::Searcher;
 use regex_automata::{Anchored, Input};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,6 +22,7 @@ mod builtin {
         pub literals: &'static [(&'static [u8], &'static [u32])],
         pub always: &'static [u32],
         pub leads: &'static [Option<(u32, u8)>],
+        pub anchored: &'static [bool],
         pub lead_words: &'static [&'static [&'static str]],
     }
     include!(concat!(env!("OUT_DIR"), "/lexicon_tables.rs"));
@@ -56,6 +58,8 @@ struct Pattern {
     source: String,
     /// Runs anchored after up to N words of a lead class: (class, N).
     lead: Option<(u32, u8)>,
+    /// Runs anchored where the prefilter found its literals.
+    anchored: bool,
     regex: OnceLock<Regex>,
 }
 
@@ -85,9 +89,32 @@ impl Pattern {
 pub struct Scratch {
     seen: Vec<u64>,
     candidates: Vec<u32>,
+    /// (anchored pattern, place one of its literals starts).
+    hits: Vec<(u32, usize)>,
     /// Where a pattern with a lead may start in the current sentence, per (class, N).
     leads: Vec<((u32, u8), Vec<usize>)>,
     visited: Vec<bool>,
+    /// A search cache per pattern, made on first use: searching with them directly is
+    /// cheaper than through the regex's shared pool, which matters at ~25 searches a
+    /// sentence. They belong to one lexicon (`owner`).
+    caches: Vec<Option<Cache>>,
+    owner: usize,
+}
+
+impl Scratch {
+    fn bind(&mut self, lex: &Lexicon) {
+        let id = lex as *const Lexicon as usize;
+        if self.owner != id {
+            self.caches.clear();
+            self.owner = id;
+        }
+        self.caches.resize_with(lex.patterns.len(), || None);
+    }
+}
+
+/// The search cache of pattern `i`.
+fn cache_of<'a>(caches: &'a mut [Option<Cache>], i: usize, re: &Regex) -> &'a mut Cache {
+    caches[i].get_or_insert_with(|| re.create_cache())
 }
 
 impl Lexicon {
@@ -125,6 +152,7 @@ impl Lexicon {
                 .collect(),
             always: t.always.to_vec(),
             leads: t.leads.to_vec(),
+            anchored: t.anchored.to_vec(),
             lead_words: t
                 .lead_words
                 .iter()
@@ -139,12 +167,14 @@ impl Lexicon {
         let lang = Lang::parse(&p.language)
             .ok_or_else(|| anyhow!("{origin}: unknown language '{}'", p.language))?;
         let mut patterns = Vec::with_capacity(p.patterns.len());
-        for ((act, source), lead) in p.patterns.into_iter().zip(p.leads) {
+        for (((act, source), lead), anchored) in p.patterns.into_iter().zip(p.leads).zip(p.anchored)
+        {
             let act = Act::from_str(&act).map_err(|_| anyhow!("{origin}: unknown act '{act}'"))?;
             patterns.push(Pattern {
                 act,
                 source,
                 lead,
+                anchored,
                 regex: OnceLock::new(),
             });
         }
@@ -237,16 +267,25 @@ impl Lexicon {
         });
     }
 
-    /// Every act occurrence in a normalised sentence: (act, byte offset, end).
+    /// Every act occurrence in a normalised sentence: (act, byte offset, end), pattern by
+    /// pattern (in pack order), each pattern's matches left to right and not overlapping,
+    /// as `find_iter` gives them.
     pub fn scan(&self, norm: &str, scratch: &mut Scratch, out: &mut Vec<(Act, usize, usize)>) {
         let words = self.patterns.len().div_ceil(64);
+        scratch.bind(self);
         scratch.seen.clear();
         scratch.seen.resize(words, 0);
         scratch.candidates.clear();
         scratch.candidates.extend_from_slice(&self.always);
+        scratch.hits.clear();
         if let Some(ac) = &self.prefilter {
             for m in ac.find_overlapping_iter(norm.as_bytes()) {
                 for &i in &self.literal_patterns[m.pattern().as_usize()] {
+                    if self.patterns[i as usize].anchored {
+                        // Its matches start where its literals are: try only there.
+                        scratch.hits.push((i, m.start()));
+                        continue;
+                    }
                     let (w, b) = ((i / 64) as usize, i % 64);
                     if scratch.seen[w] & (1 << b) == 0 {
                         scratch.seen[w] |= 1 << b;
@@ -256,17 +295,52 @@ impl Lexicon {
             }
         }
         scratch.candidates.sort_unstable();
+        scratch.hits.sort_unstable();
+        scratch.hits.dedup();
         scratch.leads.clear();
-        for k in 0..scratch.candidates.len() {
-            let p = &self.patterns[scratch.candidates[k] as usize];
+        let (mut c, mut h) = (0, 0);
+        while c < scratch.candidates.len() || h < scratch.hits.len() {
+            let next_c = scratch.candidates.get(c).copied().unwrap_or(u32::MAX);
+            let next_h = scratch.hits.get(h).map_or(u32::MAX, |x| x.0);
+            if next_h < next_c {
+                // An anchored pattern: its hits, left to right, skipping those inside a
+                // match already found (`find_iter` does not overlap matches).
+                let p = &self.patterns[next_h as usize];
+                let re = p.regex();
+                let cache = cache_of(&mut scratch.caches, next_h as usize, re);
+                let mut from = 0;
+                while let Some(&(i, start)) = scratch.hits.get(h) {
+                    if i != next_h {
+                        break;
+                    }
+                    h += 1;
+                    if start < from {
+                        continue;
+                    }
+                    let input = Input::new(norm.as_bytes())
+                        .range(start..)
+                        .anchored(Anchored::Yes);
+                    if let Some(m) = re.search_half_with(cache, &input) {
+                        out.push((p.act, start, m.offset()));
+                        from = m.offset().max(start + 1);
+                    }
+                }
+                continue;
+            }
+            c += 1;
+            let p = &self.patterns[next_c as usize];
             match p.lead {
                 None => {
-                    for m in p.regex().find_iter(norm.as_bytes()) {
+                    // `find_iter`, with this thread's cache.
+                    let re = p.regex();
+                    let cache = cache_of(&mut scratch.caches, next_c as usize, re);
+                    let mut it = Searcher::new(Input::new(norm.as_bytes()));
+                    while let Some(m) = it.advance(|input| Ok(re.search_with(cache, input))) {
                         out.push((p.act, m.start(), m.end()));
                     }
                 }
                 Some(lead) => {
-                    if let Some(end) = self.lead_match(p, lead, norm, scratch) {
+                    if let Some(end) = self.lead_match(next_c as usize, lead, norm, scratch) {
                         out.push((p.act, 0, end));
                     }
                 }
@@ -279,11 +353,12 @@ impl Lexicon {
     /// would (most lead words first).
     fn lead_match(
         &self,
-        p: &Pattern,
+        i: usize,
         lead: (u32, u8),
         norm: &str,
         scratch: &mut Scratch,
     ) -> Option<usize> {
+        let p = &self.patterns[i];
         let at = match scratch.leads.iter().position(|(l, _)| *l == lead) {
             Some(at) => at,
             None => {
@@ -300,22 +375,24 @@ impl Lexicon {
             }
         };
         let re = p.regex();
+        let cache = cache_of(&mut scratch.caches, i, re);
         scratch.leads[at].1.iter().find_map(|&start| {
             let input = Input::new(norm.as_bytes())
                 .range(start..)
                 .anchored(Anchored::Yes);
-            re.search(&input).map(|m| m.end())
+            re.search_half_with(cache, &input).map(|m| m.offset())
         })
     }
 
     /// Does any pattern of `act` match?
     pub fn has(&self, act: Act, norm: &str) -> bool {
         let mut scratch = Scratch::default();
-        self.patterns.iter().any(|p| {
+        scratch.bind(self);
+        self.patterns.iter().enumerate().any(|(i, p)| {
             p.act == act
                 && match p.lead {
                     None => p.regex().is_match(norm.as_bytes()),
-                    Some(lead) => self.lead_match(p, lead, norm, &mut scratch).is_some(),
+                    Some(lead) => self.lead_match(i, lead, norm, &mut scratch).is_some(),
                 }
         })
     }
@@ -536,7 +613,13 @@ mod tests {
                     .unwrap();
                 for s in &sentences {
                     let mut scratch = Scratch::default();
-                    let got = lex.lead_match(p, lead, s, &mut scratch);
+                    scratch.bind(&lex);
+                    let i = lex
+                        .patterns
+                        .iter()
+                        .position(|q| std::ptr::eq(q, p))
+                        .unwrap();
+                    let got = lex.lead_match(i, lead, s, &mut scratch);
                     let want = whole.find(s.as_bytes()).map(|m| m.end());
                     assert_eq!(got, want, "{} on {s:?}", p.source);
                     checked += usize::from(want.is_some());

@@ -44,6 +44,9 @@ pub struct Prepared {
     pub leads: Vec<Option<(u32, u8)>>,
     /// The word lists of the classes used as leads.
     pub lead_words: Vec<Vec<String>>,
+    /// Per pattern: every match starts with one of its literals, so it runs anchored at the
+    /// places the prefilter found them instead of over the whole sentence.
+    pub anchored: Vec<bool>,
 }
 
 /// The separator run after each lead word, as the pattern spells it.
@@ -105,9 +108,13 @@ pub fn expand(pattern: &str, classes: &BTreeMap<String, Vec<String>>) -> Result<
     Ok(out)
 }
 
+/// A pattern's prefix literals are kept as they are up to this many.
+const MAX_PREFIX_LITERALS: usize = 24;
+
 /// Literal words that every match of `hir` must start with (or end with), whichever set
-/// is more selective; None when neither is a short finite set.
-fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+/// is more selective, and whether they are the start; None when neither is a short finite
+/// set.
+fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<(Vec<Vec<u8>>, bool)> {
     let extract = |prefix: bool| -> Option<Vec<Vec<u8>>> {
         let mut ex = Extractor::new();
         ex.kind(if prefix {
@@ -121,6 +128,20 @@ fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
         .limit_total(400);
         let mut seq = ex.extract(hir);
         if prefix {
+            // The places a prefix literal occurs are where the pattern is tried, so a few
+            // longer literals ("you're", "you are") beat one short one ("you"). Only a long
+            // list is shortened.
+            if let Some(lits) = seq.literals() {
+                let mut raw: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_vec()).collect();
+                raw.sort();
+                raw.dedup();
+                if !raw.is_empty()
+                    && raw.len() <= MAX_PREFIX_LITERALS
+                    && raw.iter().all(|l| l.len() >= 2)
+                {
+                    return Some(raw);
+                }
+            }
             seq.optimize_for_prefix_by_preference();
         } else {
             seq.optimize_for_suffix_by_preference();
@@ -137,8 +158,14 @@ fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
         (shortest.min(6), usize::MAX - v.len())
     };
     match (extract(true), extract(false)) {
-        (Some(p), Some(s)) => Some(if score(&s) > score(&p) { s } else { p }),
-        (p, s) => p.or(s),
+        (Some(p), Some(s)) => Some(if score(&s) > score(&p) {
+            (s, false)
+        } else {
+            (p, true)
+        }),
+        (Some(p), None) => Some((p, true)),
+        (None, Some(s)) => Some((s, false)),
+        (None, None) => None,
     }
 }
 
@@ -188,6 +215,7 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
     let mut literals: Vec<(Vec<u8>, Vec<u32>)> = Vec::new();
     let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
     let mut always = Vec::new();
+    let mut anchored = vec![false; patterns.len()];
     for (i, (act, source)) in patterns.iter().enumerate() {
         let hir = regex_syntax::ParserBuilder::new()
             .utf8(false)
@@ -201,7 +229,8 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
                 )
             })?;
         match required_literals(&hir) {
-            Some(lits) => {
+            Some((lits, prefix)) => {
+                anchored[i] = prefix && leads[i].is_none();
                 for l in lits {
                     let at = *index.entry(l.clone()).or_insert_with(|| {
                         literals.push((l, Vec::new()));
@@ -223,6 +252,7 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
         always,
         leads,
         lead_words,
+        anchored,
     })
 }
 

@@ -154,6 +154,10 @@ fn shouting(text: &str) -> bool {
     upper * 10 >= letters.len() * 6
 }
 
+thread_local! {
+    static LEX_SCRATCH: std::cell::RefCell<[super::lexicon::Scratch; 2]> = Default::default();
+}
+
 /// Tag a transcript. `lang` overrides detection.
 pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
     let lang = lang
@@ -162,7 +166,9 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
     let lex = lexicon(lang);
     let mut turns: Vec<TaggedTurn> = Vec::with_capacity(t.turns.len());
     let mut scratch = Vec::new();
-    let mut lexscratch = super::lexicon::Scratch::default();
+    // The scan's buffers and search caches live on with the thread, one set per language.
+    let slot = lang as usize;
+    let mut lexscratch = LEX_SCRATCH.with_borrow_mut(|s| std::mem::take(&mut s[slot]));
     // Sentences and their normalised forms first, so the lexicon can compile the patterns
     // they need in parallel before the scan (see `Lexicon::warm_up`).
     let split: Vec<Vec<(String, String)>> = t
@@ -238,6 +244,7 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
         sort_tags(&mut tt);
         turns.push(tt);
     }
+    LEX_SCRATCH.with_borrow_mut(|s| s[slot] = lexscratch);
     let kind = t.kind.unwrap_or_else(|| guess_kind(&turns));
     let mut tagged = TaggedTranscript {
         transcript: t,

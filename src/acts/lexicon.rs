@@ -5,13 +5,42 @@ use aho_corasick::AhoCorasick;
 use anyhow::{anyhow, Context, Result};
 use regex_automata::meta::{Cache, Regex};
 use regex_automata::util::iter::Searcher;
-use regex_automata::{Anchored, Input};
+use regex_automata::{hybrid, nfa::thompson, Anchored, Input};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use super::{prep, Act};
 use crate::transcript::Lang;
+
+/// A set of words (stems, stopwords) with a fast deterministic hash for short strings.
+pub type Words = std::collections::HashSet<String, BuildWordHasher>;
+/// The same for borrowed words.
+pub type WordRefs<'a> = std::collections::HashSet<&'a str, BuildWordHasher>;
+pub type BuildWordHasher = std::hash::BuildHasherDefault<WordHasher>;
+
+/// FxHash (as in rustc): a multiply-rotate hash, fast on the short words the tagger
+/// compares, and the same in every run.
+#[derive(Default, Clone, Copy)]
+pub struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// The tables the build script prepared from `rules/lexicon/*.toml`.
 mod builtin {
@@ -48,7 +77,7 @@ pub struct Lexicon {
     always: Vec<u32>,
     /// The word lists patterns may open with (see `prep::Prepared::leads`), as bytes.
     lead_words: Vec<Vec<Vec<u8>>>,
-    pub stopwords: std::collections::HashSet<String>,
+    pub stopwords: Words,
     /// Transcripts warmed up so far (see `warm_up`).
     warmed: AtomicUsize,
 }
@@ -60,14 +89,49 @@ struct Pattern {
     lead: Option<(u32, u8)>,
     /// Runs anchored where the prefilter found its literals.
     anchored: bool,
-    regex: OnceLock<Regex>,
+    engine: OnceLock<Engine>,
+}
+
+/// A compiled pattern. One that only runs anchored (at its literals, or after its lead)
+/// needs no start positions: a forward lazy DFA alone, half the compiling and none of the
+/// dispatch of a full regex. Others need match starts: a full regex.
+enum Engine {
+    Forward(hybrid::dfa::DFA),
+    Full(Regex),
+}
+
+/// A search cache for an `Engine`.
+enum EngineCache {
+    Forward(hybrid::dfa::Cache),
+    Full(Cache),
 }
 
 impl Pattern {
-    fn regex(&self) -> &Regex {
+    fn engine(&self) -> &Engine {
+        self.engine.get_or_init(|| {
+            if self.anchored || self.lead.is_some() {
+                let dfa = hybrid::dfa::DFA::builder()
+                    .syntax(regex_automata::util::syntax::Config::new().utf8(false))
+                    .thompson(
+                        thompson::Config::new()
+                            .utf8(false)
+                            .which_captures(thompson::WhichCaptures::None),
+                    )
+                    .build(&self.source);
+                // A pattern the lazy DFA cannot take (a Unicode word boundary in a user's
+                // pack) gets the full regex.
+                if let Ok(dfa) = dfa {
+                    return Engine::Forward(dfa);
+                }
+            }
+            Engine::Full(self.regex())
+        })
+    }
+
+    fn regex(&self) -> Regex {
         // Only match spans are needed: no capture groups, and no one-pass or backtracking
         // engines, which keeps compiling a pattern on first use cheap.
-        self.regex.get_or_init(|| {
+        {
             Regex::builder()
                 .syntax(regex_automata::util::syntax::Config::new().utf8(false))
                 .configure(
@@ -80,7 +144,33 @@ impl Pattern {
                 )
                 .build(&self.source)
                 .expect("pattern validated when the lexicon was compiled")
-        })
+        }
+    }
+
+    fn new_cache(&self) -> EngineCache {
+        match self.engine() {
+            Engine::Forward(dfa) => EngineCache::Forward(dfa.create_cache()),
+            Engine::Full(re) => EngineCache::Full(re.create_cache()),
+        }
+    }
+
+    /// The end of the match that starts exactly at `start`, if any.
+    fn anchored_end(&self, cache: &mut EngineCache, hay: &[u8], start: usize) -> Option<usize> {
+        let input = Input::new(hay).range(start..).anchored(Anchored::Yes);
+        match (self.engine(), cache) {
+            (Engine::Forward(dfa), EngineCache::Forward(c)) => {
+                // Errors come only from quit bytes or a cache set to give up; neither
+                // is configured.
+                dfa.try_search_fwd(c, &input)
+                    .ok()
+                    .flatten()
+                    .map(|m| m.offset())
+            }
+            (Engine::Full(re), EngineCache::Full(c)) => {
+                re.search_half_with(c, &input).map(|m| m.offset())
+            }
+            _ => None,
+        }
     }
 }
 
@@ -97,7 +187,7 @@ pub struct Scratch {
     /// A search cache per pattern, made on first use: searching with them directly is
     /// cheaper than through the regex's shared pool, which matters at ~25 searches a
     /// sentence. They belong to one lexicon (`owner`).
-    caches: Vec<Option<Cache>>,
+    caches: Vec<Option<EngineCache>>,
     owner: usize,
 }
 
@@ -113,8 +203,12 @@ impl Scratch {
 }
 
 /// The search cache of pattern `i`.
-fn cache_of<'a>(caches: &'a mut [Option<Cache>], i: usize, re: &Regex) -> &'a mut Cache {
-    caches[i].get_or_insert_with(|| re.create_cache())
+fn cache_of<'a>(
+    caches: &'a mut [Option<EngineCache>],
+    i: usize,
+    p: &Pattern,
+) -> &'a mut EngineCache {
+    caches[i].get_or_insert_with(|| p.new_cache())
 }
 
 impl Lexicon {
@@ -175,7 +269,7 @@ impl Lexicon {
                 source,
                 lead,
                 anchored,
-                regex: OnceLock::new(),
+                engine: OnceLock::new(),
             });
         }
         let (literals, literal_patterns): (Vec<Vec<u8>>, Vec<Vec<u32>>) =
@@ -209,7 +303,7 @@ impl Lexicon {
     /// Compile every pattern now (tests and `rules test` check they all build).
     pub fn compile_all(&self) {
         for p in &self.patterns {
-            let _ = p.regex();
+            let _ = p.engine();
         }
     }
 
@@ -229,7 +323,7 @@ impl Lexicon {
         let mut seen = vec![false; self.patterns.len()];
         let mut need: Vec<u32> = Vec::new();
         let mut mark = |i: u32, need: &mut Vec<u32>| {
-            if !seen[i as usize] && self.patterns[i as usize].regex.get().is_none() {
+            if !seen[i as usize] && self.patterns[i as usize].engine.get().is_none() {
                 seen[i as usize] = true;
                 need.push(i);
             }
@@ -256,7 +350,7 @@ impl Lexicon {
         let next = AtomicUsize::new(0);
         let work = || {
             while let Some(&i) = need.get(next.fetch_add(1, Ordering::Relaxed)) {
-                let _ = self.patterns[i as usize].regex();
+                let _ = self.patterns[i as usize].engine();
             }
         };
         std::thread::scope(|s| {
@@ -306,8 +400,7 @@ impl Lexicon {
                 // An anchored pattern: its hits, left to right, skipping those inside a
                 // match already found (`find_iter` does not overlap matches).
                 let p = &self.patterns[next_h as usize];
-                let re = p.regex();
-                let cache = cache_of(&mut scratch.caches, next_h as usize, re);
+                let cache = cache_of(&mut scratch.caches, next_h as usize, p);
                 let mut from = 0;
                 while let Some(&(i, start)) = scratch.hits.get(h) {
                     if i != next_h {
@@ -317,12 +410,9 @@ impl Lexicon {
                     if start < from {
                         continue;
                     }
-                    let input = Input::new(norm.as_bytes())
-                        .range(start..)
-                        .anchored(Anchored::Yes);
-                    if let Some(m) = re.search_half_with(cache, &input) {
-                        out.push((p.act, start, m.offset()));
-                        from = m.offset().max(start + 1);
+                    if let Some(end) = p.anchored_end(cache, norm.as_bytes(), start) {
+                        out.push((p.act, start, end));
+                        from = end.max(start + 1);
                     }
                 }
                 continue;
@@ -332,8 +422,12 @@ impl Lexicon {
             match p.lead {
                 None => {
                     // `find_iter`, with this thread's cache.
-                    let re = p.regex();
-                    let cache = cache_of(&mut scratch.caches, next_c as usize, re);
+                    let (Engine::Full(re), Some(EngineCache::Full(cache))) = (
+                        p.engine(),
+                        Some(cache_of(&mut scratch.caches, next_c as usize, p)),
+                    ) else {
+                        continue;
+                    };
                     let mut it = Searcher::new(Input::new(norm.as_bytes()));
                     while let Some(m) = it.advance(|input| Ok(re.search_with(cache, input))) {
                         out.push((p.act, m.start(), m.end()));
@@ -374,14 +468,11 @@ impl Lexicon {
                 scratch.leads.len() - 1
             }
         };
-        let re = p.regex();
-        let cache = cache_of(&mut scratch.caches, i, re);
-        scratch.leads[at].1.iter().find_map(|&start| {
-            let input = Input::new(norm.as_bytes())
-                .range(start..)
-                .anchored(Anchored::Yes);
-            re.search_half_with(cache, &input).map(|m| m.offset())
-        })
+        let cache = cache_of(&mut scratch.caches, i, p);
+        scratch.leads[at]
+            .1
+            .iter()
+            .find_map(|&start| p.anchored_end(cache, norm.as_bytes(), start))
     }
 
     /// Does any pattern of `act` match?
@@ -391,7 +482,14 @@ impl Lexicon {
         self.patterns.iter().enumerate().any(|(i, p)| {
             p.act == act
                 && match p.lead {
-                    None => p.regex().is_match(norm.as_bytes()),
+                    None => match p.engine() {
+                        Engine::Full(re) => re.is_match(norm.as_bytes()),
+                        Engine::Forward(dfa) => {
+                            let mut cache = dfa.create_cache();
+                            let input = Input::new(norm.as_bytes());
+                            matches!(dfa.try_search_fwd(&mut cache, &input), Ok(Some(_)))
+                        }
+                    },
                     Some(lead) => self.lead_match(i, lead, norm, &mut scratch).is_some(),
                 }
         })
@@ -424,7 +522,7 @@ fn lead_starts(
         visited[state] = true;
         if depth < max {
             for w in words {
-                if s[p..].starts_with(w) {
+                if s.get(p) == w.first() && s[p..].starts_with(w) {
                     let q = p + w.len();
                     let run = s[q..]
                         .iter()

@@ -110,79 +110,136 @@ pub fn check_builtin() -> Result<()> {
     Ok(())
 }
 
+/// A word of at most 16 bytes as one number (compared without touching memory again).
+fn marker_key(bytes: impl Iterator<Item = u8>) -> u128 {
+    bytes.fold(0u128, |k, b| (k << 8) | u128::from(b))
+}
+
+/// The marker words as sorted keys; "is" is in both languages and counts for neither.
+fn marker_keys() -> &'static (Vec<u128>, Vec<u128>) {
+    static KEYS: std::sync::OnceLock<(Vec<u128>, Vec<u128>)> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let keys = |words: &[&str]| {
+            let mut v: Vec<u128> = words
+                .iter()
+                .filter(|w| **w != "is")
+                .map(|w| marker_key(w.bytes()))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        (keys(NL_MARKERS), keys(EN_MARKERS))
+    })
+}
+
+/// The longest marker word, in bytes (at most 16: see `marker_key`).
+const MARKER_MAX: usize = 11;
+const _: () = assert!(MARKER_MAX <= 16);
 const NL_MARKERS: &[&str] = &[
-    "de",
-    "het",
-    "een",
-    "ik",
-    "u",
-    "je",
-    "niet",
-    "dat",
-    "is",
-    "en",
-    "van",
-    "met",
-    "voor",
-    "op",
-    "wat",
-    "ja",
-    "nee",
     "dan",
-    "maar",
-    "mijn",
-    "uw",
-    "heb",
-    "heeft",
-    "wel",
-    "nog",
-    "ook",
+    "dank",
+    "dat",
+    "de",
+    "een",
+    "en",
     "er",
     "even",
-    "kan",
-    "zijn",
-    "dank",
-    "goedemorgen",
     "goedemiddag",
-    "klopt",
-    "jullie",
+    "goedemorgen",
+    "heb",
+    "heeft",
+    "het",
     "hoe",
+    "ik",
+    "is",
+    "ja",
+    "je",
+    "jullie",
+    "kan",
+    "klopt",
+    "maar",
+    "met",
+    "mijn",
+    "nee",
+    "niet",
+    "nog",
+    "ook",
+    "op",
+    "u",
+    "uw",
+    "van",
+    "voor",
+    "wat",
+    "wel",
+    "zijn",
 ];
 const EN_MARKERS: &[&str] = &[
-    "the", "a", "i", "you", "not", "that", "is", "and", "of", "with", "for", "on", "what", "yes",
-    "no", "then", "but", "my", "your", "have", "has", "it", "to", "can", "be", "thanks", "morning",
-    "please", "would", "this", "okay", "we", "how", "do",
+    "a", "and", "be", "but", "can", "do", "for", "has", "have", "how", "i", "is", "it", "morning",
+    "my", "no", "not", "of", "okay", "on", "please", "thanks", "that", "the", "then", "this", "to",
+    "we", "what", "with", "would", "yes", "you", "your",
 ];
 
 /// Detect the language of a text from function words (deterministic; ties go to English).
 pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> Lang {
-    let mut nl = 0usize;
-    let mut en = 0usize;
-    let mut seen = 0usize;
+    // [nl, en, seen]
+    fn count(w: &str, c: &mut [usize; 3]) {
+        c[2] += 1;
+        let key = if w.len() > MARKER_MAX {
+            return;
+        } else if w.is_ascii() {
+            marker_key(w.bytes().map(|b| b.to_ascii_lowercase()))
+        } else {
+            let lower = w.to_lowercase();
+            if lower.len() > MARKER_MAX {
+                return;
+            }
+            marker_key(lower.bytes())
+        };
+        let (nl, en) = marker_keys();
+        c[0] += usize::from(nl.binary_search(&key).is_ok());
+        c[1] += usize::from(en.binary_search(&key).is_ok());
+    }
+    let mut c = [0usize; 3];
     for text in texts {
-        for w in text.split(|c: char| !c.is_alphanumeric() && c != '\'') {
-            if w.is_empty() {
-                continue;
+        if text.is_ascii() {
+            for w in text
+                .as_bytes()
+                .split(|&b| !b.is_ascii_alphanumeric() && b != b'\'')
+                .filter(|w| !w.is_empty())
+            {
+                count(std::str::from_utf8(w).unwrap_or_default(), &mut c);
             }
-            let w = w.to_lowercase();
-            // "is" is shared; count it for neither.
-            if w != "is" {
-                if NL_MARKERS.contains(&w.as_str()) {
-                    nl += 1;
-                }
-                if EN_MARKERS.contains(&w.as_str()) {
-                    en += 1;
-                }
+        } else {
+            for w in text
+                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .filter(|w| !w.is_empty())
+            {
+                count(w, &mut c);
             }
-            seen += 1;
         }
-        if seen > 3000 {
+        if c[2] > 3000 {
             break;
         }
     }
-    if nl > en {
+    if c[0] > c[1] {
         Lang::Nl
     } else {
         Lang::En
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_markers_fit_the_buffer() {
+        for m in NL_MARKERS.iter().chain(EN_MARKERS) {
+            assert!(m.len() <= MARKER_MAX && m.is_ascii(), "{m}");
+        }
+        let nl = ["Goedemorgen, ik heb een VRAAG over mijn factuur."];
+        assert_eq!(detect_language(nl.into_iter()), Lang::Nl);
+        let en = ["GOOD MORNING, I have a question about my bill."];
+        assert_eq!(detect_language(en.into_iter()), Lang::En);
     }
 }

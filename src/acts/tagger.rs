@@ -1,7 +1,8 @@
 //! The tagger: sentences, act occurrences with their position, and the structural
 //! decisions (summaries by overlap, question types, offers before probes).
 
-use super::{detect_language, lexicon, lexicon::normalise, Act};
+use super::lexicon::{normalise, WordRefs, Words};
+use super::{detect_language, lexicon, Act};
 use crate::transcript::{Kind, Lang, Role, Transcript};
 use std::collections::HashSet;
 
@@ -127,7 +128,7 @@ fn push_sentence(out: &mut Vec<String>, cur: &mut String) {
 }
 
 /// Content words of a normalised text, reduced to a crude stem for overlap.
-pub fn content_words(norm: &str, stop: &HashSet<String>) -> Vec<String> {
+pub fn content_words<'a>(norm: &'a str, stop: &Words) -> Vec<&'a str> {
     norm.split(|c: char| !(c.is_alphanumeric()))
         .filter(|w| (w.len() >= 3 || w.chars().all(|c| c.is_ascii_digit())) && !w.is_empty())
         .filter(|w| !stop.contains(*w))
@@ -135,10 +136,19 @@ pub fn content_words(norm: &str, stop: &HashSet<String>) -> Vec<String> {
         .collect()
 }
 
-fn stem(w: &str) -> String {
+fn stem(w: &str) -> &str {
     // Five leading characters are enough to match "verdubbeld"/"verdubbeling",
     // "charged"/"charges" without a language-specific stemmer.
-    w.chars().take(5).collect()
+    &w[..w.char_indices().nth(5).map_or(w.len(), |(i, _)| i)]
+}
+
+/// Add words to a set, allocating only for new ones.
+pub fn add_words(set: &mut Words, words: Vec<&str>) {
+    for w in words {
+        if !set.contains(w) {
+            set.insert(w.to_owned());
+        }
+    }
 }
 
 /// Upper-case shouting or "!!" in a customer turn.
@@ -281,8 +291,8 @@ fn guess_kind(turns: &[TaggedTurn]) -> Kind {
 }
 
 /// Structural decisions over the raw act occurrences.
-fn resolve(tt: &mut TaggedTranscript, stop: &HashSet<String>) {
-    let mut customer_words: HashSet<String> = HashSet::new();
+fn resolve(tt: &mut TaggedTranscript, stop: &Words) {
+    let mut customer_words = Words::default();
     let mut need: Option<usize> = None;
     for i in 0..tt.turns.len() {
         let role = tt.turns[i].role;
@@ -291,7 +301,7 @@ fn resolve(tt: &mut TaggedTranscript, stop: &HashSet<String>) {
                 let turn = &mut tt.turns[i];
                 // Worry alone is not resistance; a worried turn with a real complaint is.
                 for s in &turn.sentences {
-                    customer_words.extend(content_words(&s.norm, stop));
+                    add_words(&mut customer_words, content_words(&s.norm, stop));
                 }
                 if need.is_none() && is_need(turn) {
                     need = Some(i);
@@ -350,12 +360,7 @@ fn is_factual(tt: &TaggedTranscript, need: usize) -> bool {
 
 /// Find summaries in an agent turn: a restatement of what the customer said, with a cue
 /// ("als ik het goed begrijp") or a check ("klopt dat?"), or a long close restatement.
-fn find_summaries(
-    turn: &mut TaggedTurn,
-    customer_words: &HashSet<String>,
-    stop: &HashSet<String>,
-    after_need: bool,
-) {
+fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words, after_need: bool) {
     if !after_need || customer_words.is_empty() {
         return;
     }
@@ -427,7 +432,7 @@ fn find_summaries(
                 span_words.extend(content_words(&text[a..b], stop));
             }
         }
-        let distinct: HashSet<&String> = span_words.iter().collect();
+        let distinct: WordRefs = span_words.into_iter().collect();
         let overlap = distinct
             .iter()
             .filter(|w| customer_words.contains(**w))

@@ -2,7 +2,9 @@
 
 use super::core::next_real_agent_turn;
 use super::{Hit, RuleSpec};
-use crate::acts::{lexicon, tagger::content_words, Act, TaggedTranscript};
+use crate::acts::lexicon::{WordRefs, Words};
+use crate::acts::tagger::{add_words, content_words};
+use crate::acts::{lexicon, Act, TaggedTranscript};
 use crate::transcript::Role;
 use std::collections::HashSet;
 
@@ -21,7 +23,7 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
     // agent never acknowledged it — a customer who was heard may still press a point.
     let stop = &lexicon(tt.lang).stopwords;
     let mut earlier: HashSet<String> = HashSet::new();
-    let mut complaint: HashSet<String> = HashSet::new();
+    let mut complaint = Words::default();
     let mut after_solution = false;
     let mut last_other = false;
     let mut acknowledged = false;
@@ -37,7 +39,7 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
             }
             Role::Customer => {
                 let phrases = resistance_phrases(t);
-                let words: HashSet<String> = t
+                let words: WordRefs = t
                     .sentences
                     .iter()
                     .flat_map(|s| content_words(&s.norm, stop))
@@ -48,7 +50,8 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                         return vec![Hit::at(t.index, Some(r.sentence))];
                     }
                     let same_phrase = phrases.iter().any(|p| earlier.contains(p));
-                    let same_complaint = words.intersection(&complaint).count() >= 2;
+                    let same_complaint =
+                        words.iter().filter(|w| complaint.contains(**w)).count() >= 2;
                     if t.has(Act::Resistance) && !acknowledged && (same_phrase || same_complaint) {
                         let s = t.first(Act::Resistance).map(|x| x.sentence);
                         return vec![Hit::at(t.index, s)];
@@ -57,7 +60,7 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                 // Only the first reaction to a solution counts as the reaction to it.
                 after_solution = false;
                 if t.has(Act::Resistance) {
-                    complaint.extend(words);
+                    add_words(&mut complaint, words.into_iter().collect());
                     acknowledged = false;
                 }
                 earlier.extend(phrases);
@@ -88,7 +91,7 @@ pub fn manager_request_deflected(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit
 
 pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
     let stop = &lexicon(tt.lang).stopwords;
-    let mut customer_words: HashSet<String> = HashSet::new();
+    let mut customer_words = Words::default();
     let mut handoffs: Vec<(usize, usize)> = Vec::new();
     let mut unbriefed: Option<(usize, usize)> = None;
     let mut last_handoff_turn: Option<usize> = None;
@@ -100,7 +103,7 @@ pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                     return vec![Hit::at(t.index, Some(r.sentence))];
                 }
                 for s in &t.sentences {
-                    customer_words.extend(content_words(&s.norm, stop));
+                    add_words(&mut customer_words, content_words(&s.norm, stop));
                 }
             }
             Role::Agent => {
@@ -148,12 +151,7 @@ pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
 }
 
 /// Does the agent pass the case on with this hand-off (a brief, or the case restated)?
-fn briefs(
-    tt: &TaggedTranscript,
-    i: usize,
-    customer: &HashSet<String>,
-    stop: &HashSet<String>,
-) -> bool {
+fn briefs(tt: &TaggedTranscript, i: usize, customer: &Words, stop: &Words) -> bool {
     // The hand-off turn and the agent's next turns until the customer speaks at length.
     for t in &tt.turns[i..] {
         if t.index > i && t.role == Role::Customer && t.words >= 6 {
@@ -165,12 +163,12 @@ fn briefs(
         if t.has(Act::HandoffBrief) {
             return true;
         }
-        let words: HashSet<String> = t
+        let words: WordRefs = t
             .sentences
             .iter()
             .flat_map(|s| content_words(&s.norm, stop))
             .collect();
-        if words.iter().filter(|w| customer.contains(*w)).count() >= 5 {
+        if words.iter().filter(|w| customer.contains(**w)).count() >= 5 {
             return true;
         }
     }

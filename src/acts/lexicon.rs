@@ -95,12 +95,16 @@ struct Pattern {
 /// A compiled pattern. One that only runs anchored (at its literals, or after its lead)
 /// needs no start positions: a forward lazy DFA alone, half the compiling and none of the
 /// dispatch of a full regex. Others need match starts: a full regex.
+// One per pattern (and per pattern and thread): their size does not matter, and boxing
+// would add an indirection to every search.
+#[allow(clippy::large_enum_variant)]
 enum Engine {
     Forward(hybrid::dfa::DFA),
     Full(Regex),
 }
 
 /// A search cache for an `Engine`.
+#[allow(clippy::large_enum_variant)]
 enum EngineCache {
     Forward(hybrid::dfa::Cache),
     Full(Cache),

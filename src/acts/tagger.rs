@@ -401,8 +401,9 @@ fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words, a
         }
         // A cue inside a question ("Mag ik even terugzeggen wat ik hoorde?") opens the
         // summary from the start of that sentence: the question is part of it.
+        // A cue after a word or two ("Dan zet ik het op een rij: …") opens the sentence.
         let start = match cue {
-            Some(c) if !turn.sentences[si].question => c.offset,
+            Some(c) if !turn.sentences[si].question && c.offset > 12 => c.offset,
             _ => 0,
         };
         // Where the restatement ends: the check, else the end of the cue's sentence

@@ -58,3 +58,12 @@ fn own_labelled_set_meets_the_floors() {
         40,
     );
 }
+
+/// Set 2, a tuning set since session 2 (its untuned score is in its README).
+#[test]
+fn second_labelled_set_meets_the_floors() {
+    assert_floors(
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/heldout2"),
+        40,
+    );
+}

@@ -562,7 +562,28 @@ pub fn normalise(s: &str) -> String {
                     .take_while(|c| c.is_alphabetic())
                     .flat_map(|c| c.to_lowercase())
                     .collect();
-                matches!(word.as_str(), "s" | "ve" | "ll" | "re" | "d" | "m" | "t")
+                let next: String = rest[1 + word.chars().count()..]
+                    .iter()
+                    .skip_while(|c| **c == ' ')
+                    .take_while(|c| c.is_alphabetic())
+                    .flat_map(|c| c.to_lowercase())
+                    .collect();
+                // Dutch "'s ochtends" is no clitic.
+                let dutch_time = word == "s"
+                    && matches!(
+                        next.as_str(),
+                        "ochtends"
+                            | "middags"
+                            | "avonds"
+                            | "nachts"
+                            | "morgens"
+                            | "zomers"
+                            | "winters"
+                            | "zondags"
+                            | "maandags"
+                            | "zaterdags"
+                    );
+                matches!(word.as_str(), "s" | "ve" | "ll" | "re" | "d" | "m" | "t") && !dutch_time
             };
             let nt = rest.len() >= 3
                 && matches!(rest[0], 'n' | 'N')
@@ -621,6 +642,7 @@ mod tests {
             "i've booked it , don't worry"
         );
         assert_eq!(normalise("it ’s fine"), "it's fine");
+        assert_eq!(normalise("liever 's ochtends"), "liever 's ochtends");
         assert_eq!(normalise("rock 'n roll"), "rock 'n roll");
         assert!(normalise("Ærø — 5 € ☺ Straße").is_ascii());
     }

@@ -92,11 +92,11 @@ struct Pattern {
     engine: OnceLock<Engine>,
 }
 
+// One per pattern (and per pattern and thread): their size does not matter, and boxing
+// would add an indirection to every search.
 /// A compiled pattern. One that only runs anchored (at its literals, or after its lead)
 /// needs no start positions: a forward lazy DFA alone, half the compiling and none of the
 /// dispatch of a full regex. Others need match starts: a full regex.
-// One per pattern (and per pattern and thread): their size does not matter, and boxing
-// would add an indirection to every search.
 #[allow(clippy::large_enum_variant)]
 enum Engine {
     Forward(hybrid::dfa::DFA),
@@ -135,20 +135,18 @@ impl Pattern {
     fn regex(&self) -> Regex {
         // Only match spans are needed: no capture groups, and no one-pass or backtracking
         // engines, which keeps compiling a pattern on first use cheap.
-        {
-            Regex::builder()
-                .syntax(regex_automata::util::syntax::Config::new().utf8(false))
-                .configure(
-                    Regex::config()
-                        .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit)
-                        .onepass(false)
-                        .auto_prefilter(false)
-                        .backtrack(false)
-                        .utf8_empty(false),
-                )
-                .build(&self.source)
-                .expect("pattern validated when the lexicon was compiled")
-        }
+        Regex::builder()
+            .syntax(regex_automata::util::syntax::Config::new().utf8(false))
+            .configure(
+                Regex::config()
+                    .which_captures(thompson::WhichCaptures::Implicit)
+                    .onepass(false)
+                    .auto_prefilter(false)
+                    .backtrack(false)
+                    .utf8_empty(false),
+            )
+            .build(&self.source)
+            .expect("pattern validated when the lexicon was compiled")
     }
 
     fn new_cache(&self) -> EngineCache {
@@ -311,6 +309,17 @@ impl Lexicon {
         }
     }
 
+    /// Every (pattern, place) where one of the pattern's literals occurs in `s`.
+    fn literal_hits<'a>(&'a self, s: &'a str) -> impl Iterator<Item = (u32, usize)> + 'a {
+        self.prefilter.iter().flat_map(move |ac| {
+            ac.find_overlapping_iter(s.as_bytes()).flat_map(move |m| {
+                self.literal_patterns[m.pattern().as_usize()]
+                    .iter()
+                    .map(move |&i| (i, m.start()))
+            })
+        })
+    }
+
     /// Before the first transcripts of a run are scanned: compile the patterns their
     /// sentences will need on all cores at once, instead of one by one on first use. A
     /// single-file run spends most of its time compiling patterns, so this cuts its wall
@@ -335,13 +344,9 @@ impl Lexicon {
         for &i in &self.always {
             mark(i, &mut need);
         }
-        if let Some(ac) = &self.prefilter {
-            for s in sentences {
-                for m in ac.find_overlapping_iter(s.as_bytes()) {
-                    for &i in &self.literal_patterns[m.pattern().as_usize()] {
-                        mark(i, &mut need);
-                    }
-                }
+        for s in sentences {
+            for (i, _) in self.literal_hits(s) {
+                mark(i, &mut need);
             }
         }
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -376,20 +381,16 @@ impl Lexicon {
         scratch.candidates.clear();
         scratch.candidates.extend_from_slice(&self.always);
         scratch.hits.clear();
-        if let Some(ac) = &self.prefilter {
-            for m in ac.find_overlapping_iter(norm.as_bytes()) {
-                for &i in &self.literal_patterns[m.pattern().as_usize()] {
-                    if self.patterns[i as usize].anchored {
-                        // Its matches start where its literals are: try only there.
-                        scratch.hits.push((i, m.start()));
-                        continue;
-                    }
-                    let (w, b) = ((i / 64) as usize, i % 64);
-                    if scratch.seen[w] & (1 << b) == 0 {
-                        scratch.seen[w] |= 1 << b;
-                        scratch.candidates.push(i);
-                    }
-                }
+        for (i, start) in self.literal_hits(norm) {
+            if self.patterns[i as usize].anchored {
+                // Its matches start where its literals are: try only there.
+                scratch.hits.push((i, start));
+                continue;
+            }
+            let (w, b) = ((i / 64) as usize, i % 64);
+            if scratch.seen[w] & (1 << b) == 0 {
+                scratch.seen[w] |= 1 << b;
+                scratch.candidates.push(i);
             }
         }
         scratch.candidates.sort_unstable();
@@ -477,26 +478,6 @@ impl Lexicon {
             .1
             .iter()
             .find_map(|&start| p.anchored_end(cache, norm.as_bytes(), start))
-    }
-
-    /// Does any pattern of `act` match?
-    pub fn has(&self, act: Act, norm: &str) -> bool {
-        let mut scratch = Scratch::default();
-        scratch.bind(self);
-        self.patterns.iter().enumerate().any(|(i, p)| {
-            p.act == act
-                && match p.lead {
-                    None => match p.engine() {
-                        Engine::Full(re) => re.is_match(norm.as_bytes()),
-                        Engine::Forward(dfa) => {
-                            let mut cache = dfa.create_cache();
-                            let input = Input::new(norm.as_bytes());
-                            matches!(dfa.try_search_fwd(&mut cache, &input), Ok(Some(_)))
-                        }
-                    },
-                    Some(lead) => self.lead_match(i, lead, norm, &mut scratch).is_some(),
-                }
-        })
     }
 }
 

@@ -6,7 +6,7 @@ use super::json::{
     arr_at, element_lines, load, num_at, sniff, speaker_key, str_at, LineIndex, Step,
 };
 use super::turns::{build_turns, words_to_segments, Segment, Word};
-use super::util::lang_code;
+use super::util::set_language;
 use crate::transcript::Transcript;
 use anyhow::{bail, Result};
 use serde_json::Value;
@@ -81,8 +81,7 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<Transcript>> {
         ..Default::default()
     };
     if let Some(code) = str_at(&v, "language_code") {
-        t.language = lang_code(code);
-        t.headers.insert("language".into(), code.to_string());
+        set_language(&mut t, code);
     }
     Ok(vec![t])
 }

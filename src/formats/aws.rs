@@ -16,7 +16,7 @@ use super::json::{arr_at, element_lines, load, num_at, sniff, str_at, LineIndex,
 use super::turns::{
     attach_punctuation, build_turns, sort_words_by_start, words_to_segments, Segment, Word,
 };
-use super::util::{lang_code, parse_iso8601};
+use super::util::{parse_iso8601, set_language};
 use crate::transcript::{Role, Transcript};
 use anyhow::{bail, Result};
 use serde_json::Value;
@@ -105,8 +105,7 @@ fn finish(t: &mut Transcript, v: &Value, segs: Vec<Segment>, what: &str) -> Resu
         return Err(no_speech(what));
     }
     if let Some(code) = str_at(v, "LanguageCode") {
-        t.language = lang_code(code);
-        t.headers.insert("language".into(), code.to_string());
+        set_language(t, code);
     }
     Ok(())
 }
@@ -364,8 +363,7 @@ pub fn parse_transcribe(text: &str, source: &str) -> Result<Vec<Transcript>> {
         return Err(no_speech("AWS Transcribe found no words"));
     }
     if let Some(code) = str_at(results, "language_code").or_else(|| str_at(&v, "language_code")) {
-        t.language = lang_code(code);
-        t.headers.insert("language".into(), code.to_string());
+        set_language(&mut t, code);
     }
     Ok(vec![t])
 }
@@ -415,11 +413,7 @@ mod tests {
             item("Hi", "1.0", "1.5", "")
         );
         let t = &parse_transcribe(&src, "x.json").unwrap()[0];
-        let got: Vec<(&str, &str)> = t
-            .turns
-            .iter()
-            .map(|x| (x.speaker.as_str(), x.text.as_str()))
-            .collect();
+        let got = crate::formats::speaker_texts(t);
         assert_eq!(
             got,
             vec![("ch_0", "Hello"), ("ch_1", "Hi"), ("ch_0", "there")]

@@ -5,7 +5,7 @@
 
 use super::json::{arr_at, element_lines, load, num_at, sniff, str_at, LineIndex, Step};
 use super::turns::{build_turns, Segment};
-use super::util::lang_code;
+use super::util::set_language;
 use crate::transcript::{Role, Transcript};
 use anyhow::{bail, Result};
 use serde_json::Value;
@@ -65,8 +65,7 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<Transcript>> {
         ..Default::default()
     };
     if let Some(code) = str_at(&v, "language_code").or_else(|| str_at(&v, "languageCode")) {
-        t.language = lang_code(code);
-        t.headers.insert("language".into(), code.to_string());
+        set_language(&mut t, code);
     }
     Ok(vec![t])
 }

@@ -8,7 +8,7 @@ use super::json::{arr_at, element_lines, load, num_at, sniff, str_at, LineIndex,
 use super::turns::{
     build_turns, sort_by_start, sort_words_by_start, words_to_segments, Segment, Word,
 };
-use super::util::lang_code;
+use super::util::set_language;
 use crate::transcript::Transcript;
 use anyhow::{bail, Result};
 use serde_json::Value;
@@ -147,8 +147,7 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<Transcript>> {
         .first()
         .and_then(|c| str_at(c, "detected_language"))
     {
-        t.language = lang_code(code);
-        t.headers.insert("language".into(), code.to_string());
+        set_language(&mut t, code);
     }
     Ok(vec![t])
 }
@@ -175,11 +174,7 @@ mod tests {
 {"alternatives":[{"transcript":"","words":[{"word":"hello","punctuated_word":"Hello.","start":0.0,"end":0.5},{"word":"bye","start":3.0,"end":3.5}]}]},
 {"alternatives":[{"transcript":"","words":[{"word":"hi","start":1.0,"end":1.5}]}]}]}}"#;
         let t = &parse(src, "x").unwrap()[0];
-        let got: Vec<(&str, &str)> = t
-            .turns
-            .iter()
-            .map(|x| (x.speaker.as_str(), x.text.as_str()))
-            .collect();
+        let got = crate::formats::speaker_texts(t);
         assert_eq!(
             got,
             vec![("ch_0", "Hello."), ("ch_1", "hi"), ("ch_0", "bye")]

@@ -258,3 +258,12 @@ fn json_keys_note(text: &str) -> String {
         _ => String::new(),
     }
 }
+
+/// A transcript's turns as (speaker, text), for parser tests.
+#[cfg(test)]
+pub(crate) fn speaker_texts(t: &Transcript) -> Vec<(&str, &str)> {
+    t.turns
+        .iter()
+        .map(|x| (x.speaker.as_str(), x.text.as_str()))
+        .collect()
+}

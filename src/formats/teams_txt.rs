@@ -121,11 +121,7 @@ mod tests {
         let src = "0:0:0.0 --> 0:0:10.120\nClient RepA\nWe need to load open orders.\n00:00:11.150 --> 00:00:15.930\nClient RepA\nBut while reviewing that file.\n00:00:12.000 --> 00:00:12.300\nOrg RepB\nYeah.\n00:00:16.000 --> 00:00:20.000\n+12*******65\nYou can fill out these fields.\n";
         assert!(detect(src));
         let t = &parse(src, "x.txt").unwrap()[0];
-        let got: Vec<(&str, &str)> = t
-            .turns
-            .iter()
-            .map(|x| (x.speaker.as_str(), x.text.as_str()))
-            .collect();
+        let got = crate::formats::speaker_texts(t);
         assert_eq!(
             got,
             vec![

@@ -108,34 +108,29 @@ fn merge_into(t: &mut Segment, s: &Segment) {
 
 /// Order segments by start time (stable). Untimed segments sort with the last timed one.
 pub fn sort_by_start(segs: &mut Vec<Segment>) {
-    let mut last = f64::NEG_INFINITY;
-    let mut keyed: Vec<(f64, Segment)> = segs
-        .drain(..)
-        .map(|s| {
-            if let Some(t) = s.start {
-                last = t;
-            }
-            (last, s)
-        })
-        .collect();
-    keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
-    segs.extend(keyed.into_iter().map(|(_, s)| s));
+    sort_by_time(segs, |s| s.start);
 }
 
 /// Order words by start time (stable; untimed words stay after the last timed one).
 pub fn sort_words_by_start(words: &mut Vec<Word>) {
+    sort_by_time(words, |w| w.start);
+}
+
+/// Stable sort by a start time; an item without one keeps the time of the last item before
+/// it that had one.
+fn sort_by_time<T>(items: &mut Vec<T>, start: impl Fn(&T) -> Option<f64>) {
     let mut last = f64::NEG_INFINITY;
-    let mut keyed: Vec<(f64, Word)> = words
+    let mut keyed: Vec<(f64, T)> = items
         .drain(..)
-        .map(|w| {
-            if let Some(t) = w.start {
+        .map(|x| {
+            if let Some(t) = start(&x) {
                 last = t;
             }
-            (last, w)
+            (last, x)
         })
         .collect();
     keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
-    words.extend(keyed.into_iter().map(|(_, w)| w));
+    items.extend(keyed.into_iter().map(|(_, x)| x));
 }
 
 /// Build turns from segments (see the module documentation for the rules).

@@ -107,6 +107,13 @@ pub fn clock(secs: f64) -> String {
 }
 
 /// A language code from format metadata (`en-US`, `nl`, `en_GB`) as a supported language.
+/// Record a speech-to-text service's language code on a transcript: the language it
+/// names (when Dutch or English) and the code itself as the `language` header.
+pub fn set_language(t: &mut crate::transcript::Transcript, code: &str) {
+    t.language = lang_code(code);
+    t.headers.insert("language".into(), code.to_string());
+}
+
 pub fn lang_code(code: &str) -> Option<Lang> {
     let c = code.trim().to_ascii_lowercase();
     let base = c.split(['-', '_']).next().unwrap_or("");

@@ -11,7 +11,7 @@ use super::json::{
     arr_at, element_lines, load, num_at, sniff, speaker_key, str_at, LineIndex, Step,
 };
 use super::turns::{build_turns, words_to_segments, Segment, Word};
-use super::util::lang_code;
+use super::util::set_language;
 use crate::transcript::Transcript;
 use anyhow::{bail, Result};
 use serde_json::Value;
@@ -113,8 +113,7 @@ fn read(text: &str, source: &str, format: &str) -> Result<Vec<Transcript>> {
         ..Default::default()
     };
     if let Some(code) = str_at(&v, "language") {
-        t.language = lang_code(code);
-        t.headers.insert("language".into(), code.to_string());
+        set_language(&mut t, code);
     }
     Ok(vec![t])
 }
@@ -160,11 +159,7 @@ mod tests {
  "word_segments":[]}"#;
         assert!(detect_whisperx(src) && !detect_whisper(src));
         let t = &parse_whisperx(src, "x").unwrap()[0];
-        let got: Vec<(&str, &str)> = t
-            .turns
-            .iter()
-            .map(|x| (x.speaker.as_str(), x.text.as_str()))
-            .collect();
+        let got = crate::formats::speaker_texts(t);
         assert_eq!(
             got,
             vec![

@@ -138,11 +138,7 @@ mod tests {
         let src = "00:05:16\tRyan Sloan:\tLet’s try to stay muted\r\n00:11:15\tRyan Sloan:\tGreat point, Srijani!\r\n00:12:02\tDr. Melissa Ko:\tReacted to \"Lots of engagement c...\" with 👍\r\n00:12:25\tDr. Melissa Ko:\tCould also consider: peer review\r\nsecond line\r\n10:01:02 From Ann to Everyone:\r\n\tHello all\r\n";
         assert!(detect(src));
         let t = &parse(src, "chat.txt").unwrap()[0];
-        let got: Vec<(&str, &str)> = t
-            .turns
-            .iter()
-            .map(|x| (x.speaker.as_str(), x.text.as_str()))
-            .collect();
+        let got = crate::formats::speaker_texts(t);
         assert_eq!(
             got,
             vec![

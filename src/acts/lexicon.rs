@@ -53,6 +53,8 @@ mod builtin {
         pub leads: &'static [Option<(u32, u8)>],
         pub anchored: &'static [bool],
         pub lead_words: &'static [&'static [&'static str]],
+        pub gates: &'static [Option<u32>],
+        pub gate_literals: &'static [(&'static [u8], &'static [u32])],
     }
     include!(concat!(env!("OUT_DIR"), "/lexicon_tables.rs"));
 }
@@ -73,6 +75,9 @@ pub struct Lexicon {
     /// Literal words the patterns must start (or end) with, and the patterns each stands for.
     prefilter: Option<AhoCorasick>,
     literal_patterns: Vec<Vec<u32>>,
+    /// The gates each literal opens (see `prep::Prepared::gates`).
+    literal_gates: Vec<Vec<u32>>,
+    gate_count: usize,
     /// Patterns with no literal prefix: run on every sentence.
     always: Vec<u32>,
     /// The word lists patterns may open with (see `prep::Prepared::leads`), as bytes.
@@ -89,6 +94,8 @@ struct Pattern {
     lead: Option<(u32, u8)>,
     /// Runs anchored where the prefilter found its literals.
     anchored: bool,
+    /// Runs only on sentences where its gate is open.
+    gate: Option<u32>,
     engine: OnceLock<Engine>,
 }
 
@@ -180,6 +187,8 @@ impl Pattern {
 #[derive(Default)]
 pub struct Scratch {
     seen: Vec<u64>,
+    /// Gates open in the current sentence.
+    open: Vec<u64>,
     candidates: Vec<u32>,
     /// (anchored pattern, place one of its literals starts).
     hits: Vec<(u32, usize)>,
@@ -249,6 +258,12 @@ impl Lexicon {
             always: t.always.to_vec(),
             leads: t.leads.to_vec(),
             anchored: t.anchored.to_vec(),
+            gates: t.gates.to_vec(),
+            gate_literals: t
+                .gate_literals
+                .iter()
+                .map(|(l, g)| (l.to_vec(), g.to_vec()))
+                .collect(),
             lead_words: t
                 .lead_words
                 .iter()
@@ -262,8 +277,20 @@ impl Lexicon {
     fn from_prepared(p: prep::Prepared, origin: &str) -> Result<Lexicon> {
         let lang = Lang::parse(&p.language)
             .ok_or_else(|| anyhow!("{origin}: unknown language '{}'", p.language))?;
+        let gate_count = p
+            .gates
+            .iter()
+            .flatten()
+            .map(|&g| g as usize + 1)
+            .max()
+            .unwrap_or(0);
         let mut patterns = Vec::with_capacity(p.patterns.len());
-        for (((act, source), lead), anchored) in p.patterns.into_iter().zip(p.leads).zip(p.anchored)
+        for ((((act, source), lead), anchored), gate) in p
+            .patterns
+            .into_iter()
+            .zip(p.leads)
+            .zip(p.anchored)
+            .zip(p.gates)
         {
             let act = Act::from_str(&act).map_err(|_| anyhow!("{origin}: unknown act '{act}'"))?;
             patterns.push(Pattern {
@@ -271,11 +298,25 @@ impl Lexicon {
                 source,
                 lead,
                 anchored,
+                gate,
                 engine: OnceLock::new(),
             });
         }
-        let (literals, literal_patterns): (Vec<Vec<u8>>, Vec<Vec<u32>>) =
+        // One automaton finds both kinds of literal: those patterns start (or end) with,
+        // and those that open gates.
+        let (mut literals, mut literal_patterns): (Vec<Vec<u8>>, Vec<Vec<u32>>) =
             p.literals.into_iter().unzip();
+        let mut literal_gates = vec![Vec::new(); literals.len()];
+        for (lit, gates) in p.gate_literals {
+            match literals.iter().position(|l| *l == lit) {
+                Some(at) => literal_gates[at].extend(gates),
+                None => {
+                    literals.push(lit);
+                    literal_patterns.push(Vec::new());
+                    literal_gates.push(gates);
+                }
+            }
+        }
         let prefilter = if literals.is_empty() {
             None
         } else {
@@ -291,6 +332,8 @@ impl Lexicon {
             patterns,
             prefilter,
             literal_patterns,
+            literal_gates,
+            gate_count,
             always: p.always,
             lead_words: p
                 .lead_words
@@ -381,18 +424,37 @@ impl Lexicon {
         scratch.candidates.clear();
         scratch.candidates.extend_from_slice(&self.always);
         scratch.hits.clear();
-        for (i, start) in self.literal_hits(norm) {
-            if self.patterns[i as usize].anchored {
-                // Its matches start where its literals are: try only there.
-                scratch.hits.push((i, start));
-                continue;
-            }
-            let (w, b) = ((i / 64) as usize, i % 64);
-            if scratch.seen[w] & (1 << b) == 0 {
-                scratch.seen[w] |= 1 << b;
-                scratch.candidates.push(i);
+        scratch.open.clear();
+        scratch.open.resize(self.gate_count.div_ceil(64), 0);
+        if let Some(ac) = &self.prefilter {
+            for m in ac.find_overlapping_iter(norm.as_bytes()) {
+                let lit = m.pattern().as_usize();
+                for &g in &self.literal_gates[lit] {
+                    scratch.open[g as usize / 64] |= 1 << (g % 64);
+                }
+                for &i in &self.literal_patterns[lit] {
+                    if self.patterns[i as usize].anchored {
+                        // Its matches start where its literals are: try only there.
+                        scratch.hits.push((i, m.start()));
+                        continue;
+                    }
+                    let (w, b) = ((i / 64) as usize, i % 64);
+                    if scratch.seen[w] & (1 << b) == 0 {
+                        scratch.seen[w] |= 1 << b;
+                        scratch.candidates.push(i);
+                    }
+                }
             }
         }
+        // Patterns whose gate stayed shut cannot match.
+        let open = &scratch.open;
+        let shut = |i: u32| {
+            self.patterns[i as usize]
+                .gate
+                .is_some_and(|g| open[g as usize / 64] & (1 << (g % 64)) == 0)
+        };
+        scratch.candidates.retain(|&i| !shut(i));
+        scratch.hits.retain(|&(i, _)| !shut(i));
         scratch.candidates.sort_unstable();
         scratch.hits.sort_unstable();
         scratch.hits.dedup();

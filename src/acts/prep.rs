@@ -47,6 +47,12 @@ pub struct Prepared {
     /// Per pattern: every match starts with one of its literals, so it runs anchored at the
     /// places the prefilter found them instead of over the whole sentence.
     pub anchored: Vec<bool>,
+    /// Per pattern: a gate, a set of literals one of which every match holds somewhere
+    /// (as an index into `gate_literals`' gate numbers). A sentence that holds none of them
+    /// cannot match, and the pattern is not run on it.
+    pub gates: Vec<Option<u32>>,
+    /// (literal, gates it opens)
+    pub gate_literals: Vec<(Vec<u8>, Vec<u32>)>,
 }
 
 /// The separator run after each lead word, as the pattern spells it.
@@ -169,6 +175,99 @@ fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<(Vec<Vec<u8>>, bool
     }
 }
 
+/// Gates hold at most this many literals.
+const MAX_GATE_LITERALS: usize = 64;
+
+/// How selective a literal set is as a filter: longer shortest literals are rarer, and
+/// fewer literals are cheaper.
+fn gate_score(v: &[Vec<u8>]) -> (usize, usize) {
+    let shortest = v.iter().map(|l| l.len()).min().unwrap_or(0);
+    (shortest.min(8), usize::MAX - v.len())
+}
+
+/// A set of literals one of which every match of `hir` contains (the most selective such
+/// set found, other than `trigger`), or None.
+fn gate_literals(hir: &regex_syntax::hir::Hir, trigger: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::HirKind;
+    let found = match hir.kind() {
+        HirKind::Literal(l) => Some(vec![l.0.to_vec()]),
+        HirKind::Empty | HirKind::Look(_) | HirKind::Class(_) => None,
+        HirKind::Repetition(r) if r.min >= 1 => gate_literals(&r.sub, trigger),
+        HirKind::Repetition(_) => None,
+        HirKind::Capture(c) => gate_literals(&c.sub, trigger),
+        HirKind::Alternation(alts) => {
+            let mut all: Vec<Vec<u8>> = Vec::new();
+            for a in alts {
+                // A branch's own best set, whatever the trigger: the union is another set.
+                all.extend(gate_literals(a, &[])?);
+                if all.len() > MAX_GATE_LITERALS {
+                    return None;
+                }
+            }
+            all.sort();
+            all.dedup();
+            Some(all)
+        }
+        HirKind::Concat(parts) => {
+            // A part's own set, or the words a run of parts must start with (" you",
+            // "n't you": longer than any part alone).
+            let mut best: Option<Vec<Vec<u8>>> = None;
+            let mut consider = |v: Vec<Vec<u8>>| {
+                if best.as_ref().is_none_or(|b| gate_score(&v) > gate_score(b)) {
+                    best = Some(v);
+                }
+            };
+            for (k, p) in parts.iter().enumerate() {
+                if let Some(v) = gate_literals(p, trigger) {
+                    consider(v);
+                }
+                if k > 0 {
+                    let rest = regex_syntax::hir::Hir::concat(parts[k..].to_vec());
+                    if let Some(v) = prefix_set(&rest).filter(|v| useful_gate(v, trigger)) {
+                        consider(v);
+                    }
+                }
+            }
+            best
+        }
+    }?;
+    let mut sorted = found;
+    sorted.sort();
+    sorted.dedup();
+    useful_gate(&sorted, trigger).then_some(sorted)
+}
+
+/// A gate worth its place: a few literals, none very short, not just the trigger again.
+fn useful_gate(v: &[Vec<u8>], trigger: &[Vec<u8>]) -> bool {
+    let mut t = trigger.to_vec();
+    t.sort();
+    t.dedup();
+    !v.is_empty()
+        && v.iter().all(|l| l.len() >= 3)
+        && v.len() <= MAX_GATE_LITERALS
+        && v != t.as_slice()
+}
+
+/// The literals every match of `hir` starts with, when that is a short finite set.
+fn prefix_set(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    let mut ex = Extractor::new();
+    ex.kind(ExtractKind::Prefix)
+        .limit_class(4)
+        .limit_repeat(4)
+        .limit_literal_len(12)
+        .limit_total(200);
+    let mut seq = ex.extract(hir);
+    seq.optimize_for_prefix_by_preference();
+    let mut v: Vec<Vec<u8>> = seq
+        .literals()?
+        .iter()
+        .map(|l| l.as_bytes().to_vec())
+        .collect();
+    v.sort();
+    v.dedup();
+    Some(v)
+}
+
 /// Parse a pack and prepare its patterns. `known_act` says which act names exist.
 pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared, String> {
     let raw: RawLexicon = toml::from_str(text)
@@ -216,6 +315,10 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
     let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
     let mut always = Vec::new();
     let mut anchored = vec![false; patterns.len()];
+    let mut gates = vec![None; patterns.len()];
+    let mut gate_sets: Vec<Vec<Vec<u8>>> = Vec::new();
+    let mut gate_literals_: Vec<(Vec<u8>, Vec<u32>)> = Vec::new();
+    let mut gate_index: HashMap<Vec<u8>, usize> = HashMap::new();
     for (i, (act, source)) in patterns.iter().enumerate() {
         let hir = regex_syntax::ParserBuilder::new()
             .utf8(false)
@@ -228,7 +331,26 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
                     err.to_string().lines().last().unwrap_or("")
                 )
             })?;
-        match required_literals(&hir) {
+        let required = required_literals(&hir);
+        let trigger = required.as_ref().map_or(&[][..], |(l, _)| l.as_slice());
+        if let Some(set) = gate_literals(&hir, trigger) {
+            let id = match gate_sets.iter().position(|g| *g == set) {
+                Some(id) => id,
+                None => {
+                    for l in &set {
+                        let at = *gate_index.entry(l.clone()).or_insert_with(|| {
+                            gate_literals_.push((l.clone(), Vec::new()));
+                            gate_literals_.len() - 1
+                        });
+                        gate_literals_[at].1.push(gate_sets.len() as u32);
+                    }
+                    gate_sets.push(set);
+                    gate_sets.len() - 1
+                }
+            };
+            gates[i] = Some(id as u32);
+        }
+        match required {
             Some((lits, prefix)) => {
                 anchored[i] = prefix && leads[i].is_none();
                 for l in lits {
@@ -253,11 +375,88 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
         leads,
         lead_words,
         anchored,
+        gates,
+        gate_literals: gate_literals_,
     })
 }
 
 #[cfg(test)]
 mod tests {
+    /// A gate never shuts out a match: wherever a pattern matches, one of its gate's
+    /// literals is in the sentence.
+    #[test]
+    fn gates_never_shut_out_a_match() {
+        let mut sentences: Vec<String> = Vec::new();
+        for dir in ["examples", "../shared/corpus/dev", "tests/heldout"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                for line in text.lines().filter(|l| !l.starts_with('#')) {
+                    let line = line.split_once(": ").map_or(line, |(_, t)| t);
+                    sentences.push(crate::acts::lexicon::normalise(line));
+                }
+            }
+        }
+        let (mut gated, mut matched) = (0, 0);
+        for pack in [
+            crate::acts::lexicon::BUILTIN_NL,
+            crate::acts::lexicon::BUILTIN_EN,
+        ] {
+            let p = super::prepare(pack, &|_| true).unwrap();
+            for (i, (_, src)) in p.patterns.iter().enumerate() {
+                let Some(g) = p.gates[i] else { continue };
+                gated += 1;
+                let lits: Vec<&[u8]> = p
+                    .gate_literals
+                    .iter()
+                    .filter(|(_, gs)| gs.contains(&g))
+                    .map(|(l, _)| l.as_slice())
+                    .collect();
+                assert!(!lits.is_empty());
+                let re = regex::bytes::Regex::new(src).unwrap();
+                for s in &sentences {
+                    for m in re.find_iter(s.as_bytes()) {
+                        matched += 1;
+                        let hay = m.as_bytes();
+                        assert!(
+                            lits.iter().any(|l| hay.windows(l.len()).any(|w| w == *l)),
+                            "{src} matches {:?} in {s:?} without a gate literal {lits:?}",
+                            String::from_utf8_lossy(hay)
+                        );
+                    }
+                }
+            }
+        }
+        assert!(gated > 300, "only {gated} patterns have a gate");
+        assert!(matched > 1000, "only {matched} matches checked");
+    }
+
+    #[test]
+    fn gates_take_the_most_selective_literals() {
+        let hir = |s: &str| regex_syntax::ParserBuilder::new().build().parse(s).unwrap();
+        // The trigger ("the ", "your ") is no gate; the words after it are.
+        let g = super::gate_literals(
+            &hir("(?:the|your) (?:manager|supervisor) (?:can't|won't)"),
+            &[b"the ".to_vec(), b"your ".to_vec()],
+        );
+        let g = g.expect("a gate");
+        assert!(
+            g.iter()
+                .all(|l| l.starts_with(b" manager") || l.starts_with(b" supervisor")),
+            "{g:?}"
+        );
+        // Optional parts and short words are no gate.
+        assert_eq!(
+            super::gate_literals(&hir("(?:please )?(?:ok|no)"), &[]),
+            None
+        );
+        // Every branch of an alternation must be covered.
+        assert_eq!(
+            super::gate_literals(&hir("(?:your [a-z]+ number|the name)"), &[]),
+            Some(vec![b" number".to_vec(), b"the name".to_vec()])
+        );
+    }
+
     #[test]
     #[ignore]
     fn show_literals() {

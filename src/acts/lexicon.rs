@@ -63,6 +63,10 @@ mod builtin {
 pub const BUILTIN_NL: &str = include_str!("../../rules/lexicon/nl.toml");
 pub const BUILTIN_EN: &str = include_str!("../../rules/lexicon/en.toml");
 
+/// Sentences scanned before the literal DFA is built (~10 ms, on the order of 1,000
+/// sentences' scanning).
+const FAST_PREFILTER_AFTER: usize = 20_000;
+
 /// A compiled lexicon for one language.
 ///
 /// Scanning is built for batches of millions of sentences: one Aho-Corasick pass over each
@@ -74,6 +78,12 @@ pub struct Lexicon {
     patterns: Vec<Pattern>,
     /// Literal words the patterns must start (or end) with, and the patterns each stands for.
     prefilter: Option<AhoCorasick>,
+    /// The same literals as a DFA, built once a run has scanned `FAST_PREFILTER_AFTER`
+    /// sentences: faster to search, slower to build (a batch can afford it, a single
+    /// call cannot).
+    fast_prefilter: OnceLock<Option<AhoCorasick>>,
+    literals: Vec<Vec<u8>>,
+    scanned: AtomicUsize,
     literal_patterns: Vec<Vec<u32>>,
     /// The gates each literal opens (see `prep::Prepared::gates`).
     literal_gates: Vec<Vec<u32>>,
@@ -331,6 +341,9 @@ impl Lexicon {
             lang,
             patterns,
             prefilter,
+            fast_prefilter: OnceLock::new(),
+            literals,
+            scanned: AtomicUsize::new(0),
             literal_patterns,
             literal_gates,
             gate_count,
@@ -426,7 +439,7 @@ impl Lexicon {
         scratch.hits.clear();
         scratch.open.clear();
         scratch.open.resize(self.gate_count.div_ceil(64), 0);
-        if let Some(ac) = &self.prefilter {
+        if let Some(ac) = self.prefilter_now() {
             for m in ac.find_overlapping_iter(norm.as_bytes()) {
                 let lit = m.pattern().as_usize();
                 for &g in &self.literal_gates[lit] {
@@ -507,6 +520,26 @@ impl Lexicon {
                 }
             }
         }
+    }
+
+    /// The literal automaton to scan with: the DFA once the run is long enough to pay for
+    /// it (both find the same literals).
+    fn prefilter_now(&self) -> Option<&AhoCorasick> {
+        if let Some(fast) = self.fast_prefilter.get() {
+            return fast.as_ref().or(self.prefilter.as_ref());
+        }
+        if self.scanned.fetch_add(1, Ordering::Relaxed) < FAST_PREFILTER_AFTER {
+            return self.prefilter.as_ref();
+        }
+        self.fast_prefilter
+            .get_or_init(|| {
+                AhoCorasick::builder()
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(&self.literals)
+                    .ok()
+            })
+            .as_ref()
+            .or(self.prefilter.as_ref())
     }
 
     /// A pattern with a lead: the end of its match (which starts at 0), trying the places
@@ -900,5 +933,81 @@ mod throughput {
             "scan: {n} tags, {:.1} MB/s",
             bytes as f64 / e.as_secs_f64() / 1e6
         );
+    }
+}
+#[cfg(test)]
+mod acbench {
+    #[test]
+    #[ignore]
+    fn ac_kinds() {
+        let text = std::fs::read_to_string("/tmp/a15.jsonl").unwrap();
+        let mut sents = Vec::new();
+        for line in text.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            for t in v["turns"].as_array().unwrap() {
+                sents.push(super::normalise(t["text"].as_str().unwrap()));
+            }
+        }
+        let lex = super::Lexicon::builtin(super::Lang::En);
+        println!(
+            "{} literals, {} gated of {}",
+            lex.literals.len(),
+            lex.patterns.iter().filter(|p| p.gate.is_some()).count(),
+            lex.patterns.len()
+        );
+        for kind in [
+            aho_corasick::AhoCorasickKind::NoncontiguousNFA,
+            aho_corasick::AhoCorasickKind::ContiguousNFA,
+            aho_corasick::AhoCorasickKind::DFA,
+        ] {
+            let t = std::time::Instant::now();
+            let ac = aho_corasick::AhoCorasick::builder()
+                .kind(Some(kind))
+                .build(&lex.literals)
+                .unwrap();
+            let b = t.elapsed();
+            let t = std::time::Instant::now();
+            let mut n = 0;
+            for _ in 0..3 {
+                for s in &sents {
+                    n += ac.find_overlapping_iter(s.as_bytes()).count();
+                }
+            }
+            println!(
+                "{kind:?}: build {b:?} search {:?} {n} mem {}",
+                t.elapsed(),
+                ac.memory_usage()
+            );
+            let (mut g, mut tr, mut both) = (0, 0, 0);
+            let mut per: std::collections::HashMap<usize, usize> = Default::default();
+            for s in &sents {
+                for m in ac.find_overlapping_iter(s.as_bytes()) {
+                    let l = m.pattern().as_usize();
+                    *per.entry(l).or_default() += 1;
+                    let a = !lex.literal_gates[l].is_empty();
+                    let b = !lex.literal_patterns[l].is_empty();
+                    if a && b {
+                        both += 1
+                    } else if a {
+                        g += 1
+                    } else {
+                        tr += 1
+                    }
+                }
+            }
+            println!("gate-only {g} trigger-only {tr} both {both}");
+            let mut v: Vec<_> = per.into_iter().collect();
+            v.sort_by_key(|x| std::cmp::Reverse(x.1));
+            for (l, n) in v.iter().take(40) {
+                print!(
+                    "{:?}={} g{} p{}; ",
+                    String::from_utf8_lossy(&lex.literals[*l]),
+                    n,
+                    lex.literal_gates[*l].len(),
+                    lex.literal_patterns[*l].len()
+                );
+            }
+            println!();
+        }
     }
 }

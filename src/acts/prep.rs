@@ -175,6 +175,9 @@ fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<(Vec<Vec<u8>>, bool
     }
 }
 
+/// Gate literals are at least this long.
+const MIN_GATE_LITERAL: usize = 4;
+
 /// Gates hold at most this many literals.
 const MAX_GATE_LITERALS: usize = 64;
 
@@ -239,11 +242,14 @@ fn gate_literals(hir: &regex_syntax::hir::Hir, trigger: &[Vec<u8>]) -> Option<Ve
 
 /// A gate worth its place: a few literals, none very short, not just the trigger again.
 fn useful_gate(v: &[Vec<u8>], trigger: &[Vec<u8>]) -> bool {
+    // Short literals ("the ") are in most sentences; a gate no longer than the trigger
+    // shuts out little more than the trigger does.
+    let shortest = |v: &[Vec<u8>]| v.iter().map(|l| l.len()).min().unwrap_or(0);
     let mut t = trigger.to_vec();
     t.sort();
     t.dedup();
     !v.is_empty()
-        && v.iter().all(|l| l.len() >= 3)
+        && shortest(v) >= MIN_GATE_LITERAL.max(shortest(&t) + 1)
         && v.len() <= MAX_GATE_LITERALS
         && v != t.as_slice()
 }
@@ -256,8 +262,7 @@ fn prefix_set(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
         .limit_repeat(4)
         .limit_literal_len(12)
         .limit_total(200);
-    let mut seq = ex.extract(hir);
-    seq.optimize_for_prefix_by_preference();
+    let seq = ex.extract(hir);
     let mut v: Vec<Vec<u8>> = seq
         .literals()?
         .iter()
@@ -350,6 +355,12 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
             };
             gates[i] = Some(id as u32);
         }
+        // A pattern that does not run anchored at its literals only needs them present,
+        // which its gate (longer literals) says better: it is tried where the gate opens.
+        let required = required.filter(|(_, prefix)| {
+            let anchors = *prefix && leads[i].is_none();
+            anchors || gates[i].is_none()
+        });
         match required {
             Some((lits, prefix)) => {
                 anchored[i] = prefix && leads[i].is_none();
@@ -427,7 +438,7 @@ mod tests {
                 }
             }
         }
-        assert!(gated > 300, "only {gated} patterns have a gate");
+        assert!(gated > 200, "only {gated} patterns have a gate");
         assert!(matched > 1000, "only {matched} matches checked");
     }
 

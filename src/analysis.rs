@@ -19,6 +19,8 @@ pub struct Options {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub severity: BTreeMap<String, Severity>,
+    /// Leave findings' advice empty (a batch that only counts findings does not show it).
+    pub without_advice: bool,
 }
 
 /// Something the agent did well, for the review.
@@ -89,7 +91,7 @@ pub fn analyze_tagged(tt: &TaggedTranscript, rules: &[RuleSpec], opts: &Options)
     let t = tt.transcript;
     let report_lang = opts.report_lang.unwrap_or(tt.lang);
     let refs: Vec<&RuleSpec> = rules.iter().collect();
-    let mut findings = rules::run(tt, &refs, report_lang);
+    let mut findings = rules::run(tt, &refs, report_lang, !opts.without_advice);
     let mut warnings = t.warnings.clone();
     if !t.has_roles() && !warnings.iter().any(|w| w.contains("skipped")) {
         warnings.push(

@@ -115,21 +115,44 @@ fn marker_key(bytes: impl Iterator<Item = u8>) -> u128 {
     bytes.fold(0u128, |k, b| (k << 8) | u128::from(b))
 }
 
-/// The marker words as sorted keys; "is" is in both languages and counts for neither.
-fn marker_keys() -> &'static (Vec<u128>, Vec<u128>) {
-    static KEYS: std::sync::OnceLock<(Vec<u128>, Vec<u128>)> = std::sync::OnceLock::new();
-    KEYS.get_or_init(|| {
-        let keys = |words: &[&str]| {
-            let mut v: Vec<u128> = words
-                .iter()
-                .filter(|w| **w != "is")
-                .map(|w| marker_key(w.bytes()))
-                .collect();
-            v.sort_unstable();
-            v
-        };
-        (keys(NL_MARKERS), keys(EN_MARKERS))
+/// Slots of the marker table (a power of two, well over the number of markers).
+const MARKER_SLOTS: usize = 256;
+
+/// The marker words by key, in an open-addressing table: (key, 1 = Dutch | 2 = English).
+/// "is" is in both languages and counts for neither.
+fn marker_table() -> &'static [(u128, u8)] {
+    static TABLE: std::sync::OnceLock<Vec<(u128, u8)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = vec![(0u128, 0u8); MARKER_SLOTS];
+        for (words, flag) in [(NL_MARKERS, 1u8), (EN_MARKERS, 2u8)] {
+            for w in words.iter().filter(|w| **w != "is") {
+                let key = marker_key(w.bytes());
+                let mut i = marker_slot(key);
+                while t[i].0 != 0 && t[i].0 != key {
+                    i = (i + 1) % MARKER_SLOTS;
+                }
+                t[i] = (key, t[i].1 | flag);
+            }
+        }
+        t
     })
+}
+
+fn marker_slot(key: u128) -> usize {
+    let h = ((key as u64) ^ ((key >> 64) as u64)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (h >> 56) as usize % MARKER_SLOTS
+}
+
+/// 1 for a Dutch marker, 2 for an English one, 0 for neither.
+fn marker_flags(table: &[(u128, u8)], key: u128) -> u8 {
+    let mut i = marker_slot(key);
+    loop {
+        match table[i] {
+            (0, _) => return 0,
+            (k, f) if k == key => return f,
+            _ => i = (i + 1) % MARKER_SLOTS,
+        }
+    }
 }
 
 /// The longest marker word, in bytes (at most 16: see `marker_key`).
@@ -181,8 +204,14 @@ const EN_MARKERS: &[&str] = &[
 
 /// Detect the language of a text from function words (deterministic; ties go to English).
 pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> Lang {
+    let table = marker_table();
+    let tally = |key: u128, c: &mut [usize; 3]| {
+        let f = marker_flags(table, key);
+        c[0] += usize::from(f & 1);
+        c[1] += usize::from(f >> 1);
+    };
     // [nl, en, seen]
-    fn count(w: &str, c: &mut [usize; 3]) {
+    let count = |w: &str, c: &mut [usize; 3]| {
         c[2] += 1;
         let key = if w.len() > MARKER_MAX {
             return;
@@ -195,19 +224,26 @@ pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> Lang {
             }
             marker_key(lower.bytes())
         };
-        let (nl, en) = marker_keys();
-        c[0] += usize::from(nl.binary_search(&key).is_ok());
-        c[1] += usize::from(en.binary_search(&key).is_ok());
-    }
+        tally(key, c);
+    };
     let mut c = [0usize; 3];
     for text in texts {
         if text.is_ascii() {
-            for w in text
-                .as_bytes()
-                .split(|&b| !b.is_ascii_alphanumeric() && b != b'\'')
-                .filter(|w| !w.is_empty())
-            {
-                count(std::str::from_utf8(w).unwrap_or_default(), &mut c);
+            // Words (letters, digits, apostrophes) keyed as they are read.
+            let (mut key, mut len) = (0u128, 0usize);
+            for &b in text.as_bytes().iter().chain([b' '].iter()) {
+                if b.is_ascii_alphanumeric() || b == b'\'' {
+                    if len < MARKER_MAX {
+                        key = (key << 8) | u128::from(b.to_ascii_lowercase());
+                    }
+                    len += 1;
+                } else if len > 0 {
+                    c[2] += 1;
+                    if len <= MARKER_MAX {
+                        tally(key, &mut c);
+                    }
+                    (key, len) = (0, 0);
+                }
             }
         } else {
             for w in text
@@ -231,6 +267,36 @@ pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The keyed scan counts like splitting into words and looking each up.
+    #[test]
+    fn language_counts_match_a_plain_word_split() {
+        let plain = |text: &str| {
+            let lower = text.to_lowercase();
+            let (mut nl, mut en) = (0, 0);
+            for w in lower.split(|c: char| !c.is_alphanumeric() && c != '\'') {
+                nl += usize::from(NL_MARKERS.contains(&w) && w != "is");
+                en += usize::from(EN_MARKERS.contains(&w) && w != "is");
+            }
+            if nl > en {
+                Lang::Nl
+            } else {
+                Lang::En
+            }
+        };
+        for text in [
+            "Ik heb een vraag, and I have a question.",
+            "The the the de de de de",
+            "IK HEB HET NIET, it's not the thing",
+            "supercalifragilistic de de the the the",
+            "de'de the'the de-de van,van,van the",
+            "",
+            "is is is",
+            "u u u uw a a",
+        ] {
+            assert_eq!(detect_language([text].into_iter()), plain(text), "{text}");
+        }
+    }
 
     #[test]
     fn language_markers_fit_the_buffer() {

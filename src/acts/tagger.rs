@@ -87,44 +87,63 @@ impl<'a> TaggedTranscript<'a> {
     }
 }
 
-/// Split text into sentences on . ? ! (followed by space or end) and line breaks.
+/// Split text into sentences on . ? ! … (followed by space or end) and line breaks.
 pub fn split_sentences(text: &str) -> Vec<String> {
+    // Terminators and what may follow them in the same run ("?!", "...", ".\")").
+    const ELLIPSIS: &[u8] = "…".as_bytes();
+    fn terminator(s: &[u8]) -> usize {
+        match s.first() {
+            Some(b'.' | b'?' | b'!') => 1,
+            _ if s.starts_with(ELLIPSIS) => ELLIPSIS.len(),
+            _ => 0,
+        }
+    }
+    fn in_run(s: &[u8]) -> usize {
+        match s.first() {
+            Some(b'"' | b'\'' | b')') => 1,
+            _ => terminator(s),
+        }
+    }
     let mut out = Vec::new();
-    let mut cur = String::new();
-    let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\n' {
-            push_sentence(&mut out, &mut cur);
+    let b = text.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    // Byte steps are safe: '\n', the ASCII terminators and the ellipsis's first byte never
+    // occur inside a multi-byte character, so every cut is at a character boundary.
+    while i < b.len() {
+        if b[i] == b'\n' {
+            push_sentence(&mut out, &text[start..i]);
+            i += 1;
+            start = i;
+            continue;
+        }
+        let t = terminator(&b[i..]);
+        if t == 0 {
             i += 1;
             continue;
         }
-        cur.push(c);
-        if matches!(c, '.' | '?' | '!' | '…') {
-            // Take the run of terminators ("?!", "...").
-            while i + 1 < chars.len()
-                && matches!(chars[i + 1], '.' | '?' | '!' | '…' | '"' | '\'' | ')')
-            {
-                i += 1;
-                cur.push(chars[i]);
+        let mut j = i + t;
+        loop {
+            let n = in_run(&b[j..]);
+            if n == 0 {
+                break;
             }
-            if i + 1 >= chars.len() || chars[i + 1].is_whitespace() {
-                push_sentence(&mut out, &mut cur);
-            }
+            j += n;
         }
-        i += 1;
+        if text[j..].chars().next().is_none_or(char::is_whitespace) {
+            push_sentence(&mut out, &text[start..j]);
+            start = j;
+        }
+        i = j;
     }
-    push_sentence(&mut out, &mut cur);
+    push_sentence(&mut out, &text[start..]);
     out
 }
 
-fn push_sentence(out: &mut Vec<String>, cur: &mut String) {
-    let s = cur.trim();
+fn push_sentence(out: &mut Vec<String>, s: &str) {
+    let s = s.trim();
     if !s.is_empty() {
         out.push(s.to_string());
     }
-    cur.clear();
 }
 
 /// Content words of a normalised text, reduced to a crude stem for overlap.
@@ -600,4 +619,33 @@ fn classify_agent(turn: &mut TaggedTurn) {
             true
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_sentences;
+
+    #[test]
+    fn sentences_split_on_terminators_and_line_breaks() {
+        assert_eq!(
+            split_sentences("Oké. Zal ik een monteur sturen? Ja!"),
+            ["Oké.", "Zal ik een monteur sturen?", "Ja!"]
+        );
+        // Runs of terminators and closing quotes stay with their sentence.
+        assert_eq!(
+            split_sentences("Echt?! \"Nee.\" Wacht… even. Dat was het..."),
+            ["Echt?!", "\"Nee.\"", "Wacht…", "even.", "Dat was het..."]
+        );
+        // No break inside a number or an address; after an abbreviation, one.
+        assert_eq!(
+            split_sentences("Het kost €1.400 via www.example.nl, o.a. de factuur"),
+            ["Het kost €1.400 via www.example.nl, o.a.", "de factuur"]
+        );
+        assert_eq!(
+            split_sentences("line one\r\nline two\n\n  \n"),
+            ["line one", "line two"]
+        );
+        assert!(split_sentences("").is_empty());
+        assert_eq!(split_sentences("é…é… ü"), ["é…é…", "ü"]);
+    }
 }

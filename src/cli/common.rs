@@ -89,6 +89,7 @@ impl InputArgs {
             select: self.select.clone(),
             ignore: self.ignore.clone(),
             severity: Default::default(),
+            without_advice: false,
         }
     }
 }

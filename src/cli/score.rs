@@ -419,7 +419,9 @@ fn read_up_to(f: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 pub fn run(a: Args) -> Result<i32> {
     require_inputs(&a.paths)?;
     let set = a.input.rule_set()?;
-    let opts = a.input.options();
+    let mut opts = a.input.options();
+    // Rows count findings; only the dashboard shows them, with their advice.
+    opts.without_advice = a.format != Format::Html;
     let rules = opts.active_rules(&set);
     let rule_ids: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
     let compile = |flag: &str, re: &Option<String>| -> Result<Option<Regex>> {

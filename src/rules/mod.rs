@@ -142,7 +142,13 @@ impl RuleSet {
 }
 
 /// Run the rules that apply to this transcript's kind; findings in turn order.
-pub fn run(tt: &TaggedTranscript, rules: &[&RuleSpec], report_lang: Lang) -> Vec<Finding> {
+/// `advice`: write each finding's advice (else it stays empty).
+pub fn run(
+    tt: &TaggedTranscript,
+    rules: &[&RuleSpec],
+    report_lang: Lang,
+    advice: bool,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let roles_known = tt.transcript.has_roles();
     for spec in rules {
@@ -158,7 +164,7 @@ pub fn run(tt: &TaggedTranscript, rules: &[&RuleSpec], report_lang: Lang) -> Vec
             continue;
         };
         for hit in det(tt, spec) {
-            out.push(make_finding(tt, spec, &hit, report_lang));
+            out.push(make_finding(tt, spec, &hit, report_lang, advice));
         }
     }
     out.sort_by(|a, b| {
@@ -167,14 +173,24 @@ pub fn run(tt: &TaggedTranscript, rules: &[&RuleSpec], report_lang: Lang) -> Vec
     out
 }
 
-fn make_finding(tt: &TaggedTranscript, spec: &RuleSpec, hit: &Hit, lang: Lang) -> Finding {
+fn make_finding(
+    tt: &TaggedTranscript,
+    spec: &RuleSpec,
+    hit: &Hit,
+    lang: Lang,
+    advice: bool,
+) -> Finding {
     let turn = &tt.turns[hit.turn];
     let src = &tt.transcript.turns[hit.turn];
     let quote = match hit.sentence {
         Some(s) if s < turn.sentences.len() => turn.sentences[s].text.clone(),
         _ => src.text.clone(),
     };
-    let advice = crate::advice::advice_for(tt, spec, hit, lang);
+    let advice = if advice {
+        crate::advice::advice_for(tt, spec, hit, lang)
+    } else {
+        String::new()
+    };
     Finding {
         rule: spec.id.clone(),
         severity: spec.severity,

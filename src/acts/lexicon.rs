@@ -680,6 +680,10 @@ fn clitic_word(word: &[u8]) -> bool {
 
 /// `normalise` of ASCII text, byte by byte.
 fn normalise_ascii(s: &[u8]) -> String {
+    // Clitics to join need an apostrophe.
+    if !s.contains(&b'\'') {
+        return String::from_utf8(s.to_ascii_lowercase()).unwrap_or_default();
+    }
     let mut out = Vec::with_capacity(s.len());
     for (i, &c) in s.iter().enumerate() {
         if c == b' ' && i > 0 && s[i - 1].is_ascii_alphanumeric() {

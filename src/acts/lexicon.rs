@@ -81,6 +81,8 @@ impl LeadWords {
     }
 }
 
+const NO_GATE: u32 = u32::MAX;
+
 /// Sentences scanned before the literal DFA is built (~10 ms, on the order of 1,000
 /// sentences' scanning).
 const FAST_PREFILTER_AFTER: usize = 20_000;
@@ -106,6 +108,8 @@ pub struct Lexicon {
     /// The gates each literal opens (see `prep::Prepared::gates`).
     literal_gates: Vec<Vec<u32>>,
     gate_count: usize,
+    /// Per pattern, packed for the scan: (gate or `NO_GATE`, runs anchored).
+    flags: Vec<(u32, bool)>,
     /// Patterns with no literal prefix: run on every sentence.
     always: Vec<u32>,
     /// The word lists patterns may open with (see `prep::Prepared::leads`), as bytes.
@@ -217,6 +221,8 @@ pub struct Scratch {
     seen: Vec<u64>,
     /// Gates open in the current sentence.
     open: Vec<u64>,
+    /// (literal, where it starts) for literals that stand for patterns.
+    matches: Vec<(u32, usize)>,
     candidates: Vec<u32>,
     /// (anchored pattern, place one of its literals starts).
     hits: Vec<(u32, usize)>,
@@ -355,7 +361,12 @@ impl Lexicon {
                     .with_context(|| format!("{origin}: literal prefilter"))?,
             )
         };
+        let flags = patterns
+            .iter()
+            .map(|p| (p.gate.unwrap_or(NO_GATE), p.anchored))
+            .collect();
         Ok(Lexicon {
+            flags,
             lang,
             patterns,
             prefilter,
@@ -457,35 +468,43 @@ impl Lexicon {
         scratch.hits.clear();
         scratch.open.clear();
         scratch.open.resize(self.gate_count.div_ceil(64), 0);
+        scratch.matches.clear();
         if let Some(ac) = self.prefilter_now() {
+            // The literals first, and the gates they open.
             for m in ac.find_overlapping_iter(norm.as_bytes()) {
                 let lit = m.pattern().as_usize();
                 for &g in &self.literal_gates[lit] {
                     scratch.open[g as usize / 64] |= 1 << (g % 64);
                 }
-                for &i in &self.literal_patterns[lit] {
-                    if self.patterns[i as usize].anchored {
-                        // Its matches start where its literals are: try only there.
-                        scratch.hits.push((i, m.start()));
-                        continue;
-                    }
-                    let (w, b) = ((i / 64) as usize, i % 64);
-                    if scratch.seen[w] & (1 << b) == 0 {
-                        scratch.seen[w] |= 1 << b;
-                        scratch.candidates.push(i);
-                    }
+                if !self.literal_patterns[lit].is_empty() {
+                    scratch.matches.push((lit as u32, m.start()));
                 }
             }
         }
         // Patterns whose gate stayed shut cannot match.
         let open = &scratch.open;
         let shut = |i: u32| {
-            self.patterns[i as usize]
-                .gate
-                .is_some_and(|g| open[g as usize / 64] & (1 << (g % 64)) == 0)
+            let g = self.flags[i as usize].0;
+            g != NO_GATE && open[g as usize / 64] & (1 << (g % 64)) == 0
         };
         scratch.candidates.retain(|&i| !shut(i));
-        scratch.hits.retain(|&(i, _)| !shut(i));
+        for &(lit, start) in &scratch.matches {
+            for &i in &self.literal_patterns[lit as usize] {
+                if shut(i) {
+                    continue;
+                }
+                if self.flags[i as usize].1 {
+                    // Its matches start where its literals are: try only there.
+                    scratch.hits.push((i, start));
+                    continue;
+                }
+                let (w, b) = ((i / 64) as usize, i % 64);
+                if scratch.seen[w] & (1 << b) == 0 {
+                    scratch.seen[w] |= 1 << b;
+                    scratch.candidates.push(i);
+                }
+            }
+        }
         scratch.candidates.sort_unstable();
         scratch.hits.sort_unstable();
         scratch.hits.dedup();

@@ -3,17 +3,24 @@
 use super::core::next_real_agent_turn;
 use super::{Hit, RuleSpec};
 use crate::acts::lexicon::{WordRefs, Words};
-use crate::acts::tagger::{add_words, content_words};
+use crate::acts::tagger::content_words;
 use crate::acts::{lexicon, Act, TaggedTranscript};
 use crate::transcript::Role;
-use std::collections::HashSet;
 
 /// The resistance phrases of a turn, as matched (normalised).
-fn resistance_phrases(t: &crate::acts::TaggedTurn) -> Vec<String> {
+fn resistance_phrases(t: &crate::acts::TaggedTurn) -> Vec<&str> {
     t.tags
         .iter()
         .filter(|x| x.act == Act::Resistance && x.end > x.offset)
-        .map(|x| t.sentences[x.sentence].norm[x.offset..x.end].to_string())
+        .map(|x| &t.sentences[x.sentence].norm[x.offset..x.end])
+        .collect()
+}
+
+/// The content words of a turn.
+fn turn_words<'a>(t: &'a crate::acts::TaggedTurn, stop: &Words) -> WordRefs<'a> {
+    t.sentences
+        .iter()
+        .flat_map(|s| content_words(&s.norm, stop))
         .collect()
 }
 
@@ -22,8 +29,8 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
     // again, or resistance again about the same complaint (its words come back) when the
     // agent never acknowledged it — a customer who was heard may still press a point.
     let stop = &lexicon(tt.lang).stopwords;
-    let mut earlier: HashSet<String> = HashSet::new();
-    let mut complaint = Words::default();
+    let mut earlier: WordRefs = WordRefs::default();
+    let mut complaint: WordRefs = WordRefs::default();
     let mut after_solution = false;
     let mut last_other = false;
     let mut acknowledged = false;
@@ -39,28 +46,28 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
             }
             Role::Customer => {
                 let phrases = resistance_phrases(t);
-                let words: WordRefs = t
-                    .sentences
-                    .iter()
-                    .flat_map(|s| content_words(&s.norm, stop))
-                    .collect();
+                let resists = t.has(Act::Resistance);
                 // Telling the story again to a colleague after a transfer is not this rule.
                 if after_solution && !last_other {
                     if let Some(r) = t.first(Act::Repeat) {
                         return vec![Hit::at(t.index, Some(r.sentence))];
                     }
-                    let same_phrase = phrases.iter().any(|p| earlier.contains(p));
-                    let same_complaint =
-                        words.iter().filter(|w| complaint.contains(**w)).count() >= 2;
-                    if t.has(Act::Resistance) && !acknowledged && (same_phrase || same_complaint) {
-                        let s = t.first(Act::Resistance).map(|x| x.sentence);
-                        return vec![Hit::at(t.index, s)];
+                    if resists && !acknowledged {
+                        let same_phrase = phrases.iter().any(|p| earlier.contains(p));
+                        let same_complaint = || {
+                            let words = turn_words(t, stop);
+                            words.iter().filter(|w| complaint.contains(**w)).count() >= 2
+                        };
+                        if same_phrase || same_complaint() {
+                            let s = t.first(Act::Resistance).map(|x| x.sentence);
+                            return vec![Hit::at(t.index, s)];
+                        }
                     }
                 }
                 // Only the first reaction to a solution counts as the reaction to it.
                 after_solution = false;
-                if t.has(Act::Resistance) {
-                    add_words(&mut complaint, words.into_iter().collect());
+                if resists {
+                    complaint.extend(turn_words(t, stop));
                     acknowledged = false;
                 }
                 earlier.extend(phrases);
@@ -91,7 +98,8 @@ pub fn manager_request_deflected(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit
 
 pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
     let stop = &lexicon(tt.lang).stopwords;
-    let mut customer_words = Words::default();
+    // The customer's words so far, gathered when a hand-off needs them: (words, turns read).
+    let mut customer_words: (WordRefs, usize) = (WordRefs::default(), 0);
     let mut handoffs: Vec<(usize, usize)> = Vec::new();
     let mut unbriefed: Option<(usize, usize)> = None;
     let mut last_handoff_turn: Option<usize> = None;
@@ -101,9 +109,6 @@ pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                 if let (Some(h), Some(r)) = (last_handoff_turn, t.first(Act::Retell)) {
                     let _ = h;
                     return vec![Hit::at(t.index, Some(r.sentence))];
-                }
-                for s in &t.sentences {
-                    add_words(&mut customer_words, content_words(&s.norm, stop));
                 }
             }
             Role::Agent => {
@@ -131,7 +136,15 @@ pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                         handoffs.push((t.index, s));
                     }
                 }
-                let briefed = briefs(tt, t.index, &customer_words, stop);
+                let (words, read) = &mut customer_words;
+                for c in tt.turns[*read..t.index]
+                    .iter()
+                    .filter(|c| c.role == Role::Customer)
+                {
+                    words.extend(turn_words(c, stop));
+                }
+                *read = t.index;
+                let briefed = briefs(tt, t.index, words, stop);
                 if !briefed && !same_as_last && unbriefed.is_none() {
                     unbriefed = Some((t.index, sentences[0]));
                 }
@@ -151,7 +164,7 @@ pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
 }
 
 /// Does the agent pass the case on with this hand-off (a brief, or the case restated)?
-fn briefs(tt: &TaggedTranscript, i: usize, customer: &Words, stop: &Words) -> bool {
+fn briefs(tt: &TaggedTranscript, i: usize, customer: &WordRefs, stop: &Words) -> bool {
     // The hand-off turn and the agent's next turns until the customer speaks at length.
     for t in &tt.turns[i..] {
         if t.index > i && t.role == Role::Customer && t.words >= 6 {
@@ -163,11 +176,7 @@ fn briefs(tt: &TaggedTranscript, i: usize, customer: &Words, stop: &Words) -> bo
         if t.has(Act::HandoffBrief) {
             return true;
         }
-        let words: WordRefs = t
-            .sentences
-            .iter()
-            .flat_map(|s| content_words(&s.norm, stop))
-            .collect();
+        let words = turn_words(t, stop);
         if words.iter().filter(|w| customer.contains(**w)).count() >= 5 {
             return true;
         }

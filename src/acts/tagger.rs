@@ -311,24 +311,39 @@ fn guess_kind(turns: &[TaggedTurn]) -> Kind {
 
 /// Structural decisions over the raw act occurrences.
 fn resolve(tt: &mut TaggedTranscript, stop: &Words) {
-    let mut customer_words = Words::default();
+    // The customer's words before the current turn, read when a summary cue needs them:
+    // (words, turns read so far).
+    let mut customer_words = (Words::default(), 0);
     let mut need: Option<usize> = None;
     for i in 0..tt.turns.len() {
         let role = tt.turns[i].role;
         match role {
             Role::Customer => {
                 let turn = &mut tt.turns[i];
-                // Worry alone is not resistance; a worried turn with a real complaint is.
-                for s in &turn.sentences {
-                    add_words(&mut customer_words, content_words(&s.norm, stop));
-                }
                 if need.is_none() && is_need(turn) {
                     need = Some(i);
                 }
             }
             Role::Agent => {
+                // Without a cue, a lead or a check no sentence can be a summary.
+                let cued = tt.turns[i]
+                    .tags
+                    .iter()
+                    .any(|t| matches!(t.act, Act::SummaryCue | Act::SummaryLead | Act::CheckTag));
+                if cued && need.is_some() {
+                    let (words, read) = &mut customer_words;
+                    for c in tt.turns[*read..i]
+                        .iter()
+                        .filter(|c| c.role == Role::Customer)
+                    {
+                        for s in &c.sentences {
+                            add_words(words, content_words(&s.norm, stop));
+                        }
+                    }
+                    *read = i;
+                    find_summaries(&mut tt.turns[i], words, stop, true);
+                }
                 let turn = &mut tt.turns[i];
-                find_summaries(turn, &customer_words, stop, need.is_some());
                 classify_agent(turn);
             }
             _ => {}
@@ -414,7 +429,8 @@ fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words, a
             .find(|t| t.act == Act::CheckTag && t.sentence >= si && t.sentence <= si + reach)
             .copied()
             .filter(|c| (si..c.sentence).all(|k| !turn.sentences[k].question));
-        if recap {
+        // Without a cue or a check this sentence opens no summary.
+        if recap || (cue.is_none() && check.is_none()) {
             si += 1;
             continue;
         }

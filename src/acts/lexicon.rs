@@ -341,9 +341,14 @@ impl Lexicon {
         let (mut literals, mut literal_patterns): (Vec<Vec<u8>>, Vec<Vec<u32>>) =
             p.literals.into_iter().unzip();
         let mut literal_gates = vec![Vec::new(); literals.len()];
+        let index: std::collections::HashMap<Vec<u8>, usize, BuildWordHasher> = literals
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.clone(), i))
+            .collect();
         for (lit, gates) in p.gate_literals {
-            match literals.iter().position(|l| *l == lit) {
-                Some(at) => literal_gates[at].extend(gates),
+            match index.get(&lit) {
+                Some(&at) => literal_gates[at].extend(gates),
                 None => {
                     literals.push(lit);
                     literal_patterns.push(Vec::new());

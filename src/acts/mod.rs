@@ -231,10 +231,10 @@ pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> Lang {
         if text.is_ascii() {
             // Words (letters, digits, apostrophes) keyed as they are read.
             let (mut key, mut len) = (0u128, 0usize);
-            for &b in text.as_bytes().iter().chain([b' '].iter()) {
+            for &b in text.as_bytes() {
                 if b.is_ascii_alphanumeric() || b == b'\'' {
                     if len < MARKER_MAX {
-                        key = (key << 8) | u128::from(b.to_ascii_lowercase());
+                        key = (key << 8) | u128::from(b | 0x20);
                     }
                     len += 1;
                 } else if len > 0 {
@@ -243,6 +243,12 @@ pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> Lang {
                         tally(key, &mut c);
                     }
                     (key, len) = (0, 0);
+                }
+            }
+            if len > 0 {
+                c[2] += 1;
+                if len <= MARKER_MAX {
+                    tally(key, &mut c);
                 }
             }
         } else {

@@ -110,6 +110,11 @@ pub fn split_sentences(text: &str) -> Vec<String> {
     // Byte steps are safe: '\n', the ASCII terminators and the ellipsis's first byte never
     // occur inside a multi-byte character, so every cut is at a character boundary.
     while i < b.len() {
+        // Most bytes are none of '\n', '.', '?', '!' or the ellipsis's first byte.
+        if !matches!(b[i], b'\n' | b'.' | b'?' | b'!' | 0xE2) {
+            i += 1;
+            continue;
+        }
         if b[i] == b'\n' {
             push_sentence(&mut out, &text[start..i]);
             i += 1;
@@ -219,7 +224,12 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
         let mut tags = Vec::new();
         let mut words = 0;
         for (si, (s, norm)) in split.into_iter().enumerate() {
-            words += norm.split_whitespace().count();
+            // Normalised text is ASCII: its whitespace is ASCII whitespace.
+            words += norm
+                .as_bytes()
+                .split(|b| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' '))
+                .filter(|w| !w.is_empty())
+                .count();
             scratch.clear();
             lex.scan(&norm, &mut lexscratch, &mut scratch);
             let marked = s.trim_end_matches(['"', '\'', ')']).ends_with('?');

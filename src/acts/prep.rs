@@ -176,13 +176,13 @@ fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<(Vec<Vec<u8>>, bool
 }
 
 /// Gate literals are at least this long.
-const MIN_GATE_LITERAL: usize = 4;
+const MIN_GATE_LITERAL: usize = 3;
 
 /// Gate literals are cut to this length.
 const MAX_GATE_LITERAL: usize = 8;
 
 /// Gates hold at most this many literals.
-const MAX_GATE_LITERALS: usize = 64;
+const MAX_GATE_LITERALS: usize = 256;
 
 /// How selective a literal set is as a filter: longer shortest literals are rarer, and
 /// fewer literals are cheaper.

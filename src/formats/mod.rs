@@ -173,7 +173,7 @@ pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<Vec<Transcript>> {
 /// Decode bytes as UTF-8 text (a BOM is dropped), with a clear error for binary input.
 pub fn decode(bytes: &[u8]) -> Result<&str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().take(8192).any(|&b| b == 0) {
+    if bytes[..bytes.len().min(8192)].contains(&0) {
         bail!("binary file (contains NUL bytes), not a transcript");
     }
     match std::str::from_utf8(bytes) {

@@ -18,6 +18,11 @@ fn is_index(line: &str) -> bool {
 /// line and its cues are separated by blank lines.
 pub fn detect(text: &str) -> bool {
     let text = text.trim_start_matches('\u{feff}');
+    // SubRip opens with a cue number or a timing line.
+    let opening = text.lines().find(|l| !l.trim().is_empty());
+    if !opening.is_some_and(|l| is_index(l) || parse_timing(l).is_some()) {
+        return false;
+    }
     let head: Vec<&str> = text.lines().take(400).collect();
     let Some(first) = head.iter().position(|l| !l.trim().is_empty()) else {
         return false;

@@ -22,6 +22,15 @@ pub fn detect(text: &str) -> bool {
     if first.is_some_and(is_header_line) {
         return true;
     }
+    // The first 60 lines; most files (any other format) lack a timing arrow or a voice tag
+    // there, which one search finds.
+    let end = text
+        .match_indices('\n')
+        .nth(59)
+        .map_or(text.len(), |(i, _)| i);
+    if !text[..end].contains("-->") || !text[..end].contains("<v ") {
+        return false;
+    }
     let head: Vec<&str> = text.lines().take(60).collect();
     head.iter().any(|l| parse_timing(l).is_some()) && head.iter().any(|l| l.contains("<v "))
 }

@@ -83,10 +83,6 @@ impl LeadWords {
 
 const NO_GATE: u32 = u32::MAX;
 
-/// Sentences scanned before the literal DFA is built (~10 ms, on the order of 1,000
-/// sentences' scanning).
-const FAST_PREFILTER_AFTER: usize = 20_000;
-
 /// A compiled lexicon for one language.
 ///
 /// Scanning is built for batches of millions of sentences: one Aho-Corasick pass over each
@@ -98,12 +94,6 @@ pub struct Lexicon {
     patterns: Vec<Pattern>,
     /// Literal words the patterns must start (or end) with, and the patterns each stands for.
     prefilter: Option<AhoCorasick>,
-    /// The same literals as a DFA, built once a run has scanned `FAST_PREFILTER_AFTER`
-    /// sentences: faster to search, slower to build (a batch can afford it, a single
-    /// call cannot).
-    fast_prefilter: OnceLock<Option<AhoCorasick>>,
-    literals: Vec<Vec<u8>>,
-    scanned: AtomicUsize,
     literal_patterns: Vec<Vec<u32>>,
     /// The gates each literal opens (see `prep::Prepared::gates`).
     literal_gates: Vec<Vec<u32>>,
@@ -375,9 +365,6 @@ impl Lexicon {
             lang,
             patterns,
             prefilter,
-            fast_prefilter: OnceLock::new(),
-            literals,
-            scanned: AtomicUsize::new(0),
             literal_patterns,
             literal_gates,
             gate_count,
@@ -474,7 +461,7 @@ impl Lexicon {
         scratch.open.clear();
         scratch.open.resize(self.gate_count.div_ceil(64), 0);
         scratch.matches.clear();
-        if let Some(ac) = self.prefilter_now() {
+        if let Some(ac) = &self.prefilter {
             // The literals first, and the gates they open.
             for m in ac.find_overlapping_iter(norm.as_bytes()) {
                 let lit = m.pattern().as_usize();
@@ -562,26 +549,6 @@ impl Lexicon {
                 }
             }
         }
-    }
-
-    /// The literal automaton to scan with: the DFA once the run is long enough to pay for
-    /// it (both find the same literals).
-    fn prefilter_now(&self) -> Option<&AhoCorasick> {
-        if let Some(fast) = self.fast_prefilter.get() {
-            return fast.as_ref().or(self.prefilter.as_ref());
-        }
-        if self.scanned.fetch_add(1, Ordering::Relaxed) < FAST_PREFILTER_AFTER {
-            return self.prefilter.as_ref();
-        }
-        self.fast_prefilter
-            .get_or_init(|| {
-                AhoCorasick::builder()
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(&self.literals)
-                    .ok()
-            })
-            .as_ref()
-            .or(self.prefilter.as_ref())
     }
 
     /// A pattern with a lead: the end of its match (which starts at 0), trying the places

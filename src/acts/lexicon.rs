@@ -386,17 +386,6 @@ impl Lexicon {
         }
     }
 
-    /// Every (pattern, place) where one of the pattern's literals occurs in `s`.
-    fn literal_hits<'a>(&'a self, s: &'a str) -> impl Iterator<Item = (u32, usize)> + 'a {
-        self.prefilter.iter().flat_map(move |ac| {
-            ac.find_overlapping_iter(s.as_bytes()).flat_map(move |m| {
-                self.literal_patterns[m.pattern().as_usize()]
-                    .iter()
-                    .map(move |&i| (i, m.start()))
-            })
-        })
-    }
-
     /// Before the first transcripts of a run are scanned: compile the patterns their
     /// sentences will need on all cores at once, instead of one by one on first use. A
     /// single-file run spends most of its time compiling patterns, so this cuts its wall
@@ -418,12 +407,29 @@ impl Lexicon {
                 need.push(i);
             }
         };
-        for &i in &self.always {
-            mark(i, &mut need);
-        }
+        // The patterns the scan will try: those without literals and those whose literals
+        // occur, where their gate opens.
+        let mut open = vec![0u64; self.gate_count.div_ceil(64)];
+        let mut hit: Vec<u32> = Vec::new();
         for s in sentences {
-            for (i, _) in self.literal_hits(s) {
-                mark(i, &mut need);
+            open.fill(0);
+            hit.clear();
+            for m in self
+                .prefilter
+                .iter()
+                .flat_map(|ac| ac.find_overlapping_iter(s))
+            {
+                let lit = m.pattern().as_usize();
+                for &g in &self.literal_gates[lit] {
+                    open[g as usize / 64] |= 1 << (g % 64);
+                }
+                hit.extend_from_slice(&self.literal_patterns[lit]);
+            }
+            for &i in self.always.iter().chain(&hit) {
+                let g = self.flags[i as usize].0;
+                if g == NO_GATE || open[g as usize / 64] & (1 << (g % 64)) != 0 {
+                    mark(i, &mut need);
+                }
             }
         }
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -21,19 +21,14 @@ fn lexicon_tables(out: &mut String, name: &str, path: &std::path::Path) {
     }
     writeln!(out, "    ],").unwrap();
     writeln!(out, "    literals: &[").unwrap();
-    for (lit, pats) in &p.literals {
-        writeln!(out, "        (&{lit:?}, &{pats:?}),").unwrap();
+    for (lit, pats, gates) in &p.literals {
+        writeln!(out, "        (&{lit:?}, &{pats:?}, &{gates:?}),").unwrap();
     }
     writeln!(out, "    ],").unwrap();
     writeln!(out, "    always: &{:?},", p.always).unwrap();
     writeln!(out, "    leads: &{:?},", p.leads).unwrap();
     writeln!(out, "    anchored: &{:?},", p.anchored).unwrap();
     writeln!(out, "    gates: &{:?},", p.gates).unwrap();
-    writeln!(out, "    gate_literals: &[").unwrap();
-    for (lit, gates) in &p.gate_literals {
-        writeln!(out, "        (&{lit:?}, &{gates:?}),").unwrap();
-    }
-    writeln!(out, "    ],").unwrap();
     writeln!(out, "    lead_words: &[").unwrap();
     for words in &p.lead_words {
         writeln!(out, "        &{words:?},").unwrap();

@@ -48,13 +48,12 @@ mod builtin {
         pub language: &'static str,
         pub stopwords: &'static [&'static str],
         pub patterns: &'static [(&'static str, &'static str)],
-        pub literals: &'static [(&'static [u8], &'static [u32])],
+        pub literals: &'static [(&'static [u8], &'static [u32], &'static [u32])],
         pub always: &'static [u32],
         pub leads: &'static [Option<(u32, u8)>],
         pub anchored: &'static [bool],
         pub lead_words: &'static [&'static [&'static str]],
         pub gates: &'static [Option<u32>],
-        pub gate_literals: &'static [(&'static [u8], &'static [u32])],
     }
     include!(concat!(env!("OUT_DIR"), "/lexicon_tables.rs"));
 }
@@ -116,8 +115,6 @@ struct Pattern {
     lead: Option<(u32, u8)>,
     /// Runs anchored where the prefilter found its literals.
     anchored: bool,
-    /// Runs only on sentences where its gate is open.
-    gate: Option<u32>,
     engine: OnceLock<Engine>,
 }
 
@@ -277,17 +274,12 @@ impl Lexicon {
             literals: t
                 .literals
                 .iter()
-                .map(|(l, p)| (l.to_vec(), p.to_vec()))
+                .map(|(l, p, g)| (l.to_vec(), p.to_vec(), g.to_vec()))
                 .collect(),
             always: t.always.to_vec(),
             leads: t.leads.to_vec(),
             anchored: t.anchored.to_vec(),
             gates: t.gates.to_vec(),
-            gate_literals: t
-                .gate_literals
-                .iter()
-                .map(|(l, g)| (l.to_vec(), g.to_vec()))
-                .collect(),
             lead_words: t
                 .lead_words
                 .iter()
@@ -309,6 +301,7 @@ impl Lexicon {
             .max()
             .unwrap_or(0);
         let mut patterns = Vec::with_capacity(p.patterns.len());
+        let mut flags = Vec::with_capacity(p.patterns.len());
         for ((((act, source), lead), anchored), gate) in p
             .patterns
             .into_iter()
@@ -316,35 +309,25 @@ impl Lexicon {
             .zip(p.anchored)
             .zip(p.gates)
         {
+            flags.push((gate.unwrap_or(NO_GATE), anchored));
             let act = Act::from_str(&act).map_err(|_| anyhow!("{origin}: unknown act '{act}'"))?;
             patterns.push(Pattern {
                 act,
                 source,
                 lead,
                 anchored,
-                gate,
                 engine: OnceLock::new(),
             });
         }
         // One automaton finds both kinds of literal: those patterns start (or end) with,
         // and those that open gates.
-        let (mut literals, mut literal_patterns): (Vec<Vec<u8>>, Vec<Vec<u32>>) =
-            p.literals.into_iter().unzip();
-        let mut literal_gates = vec![Vec::new(); literals.len()];
-        let index: std::collections::HashMap<Vec<u8>, usize, BuildWordHasher> = literals
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.clone(), i))
-            .collect();
-        for (lit, gates) in p.gate_literals {
-            match index.get(&lit) {
-                Some(&at) => literal_gates[at].extend(gates),
-                None => {
-                    literals.push(lit);
-                    literal_patterns.push(Vec::new());
-                    literal_gates.push(gates);
-                }
-            }
+        let mut literals = Vec::with_capacity(p.literals.len());
+        let mut literal_patterns = Vec::with_capacity(p.literals.len());
+        let mut literal_gates = Vec::with_capacity(p.literals.len());
+        for (lit, pats, gates) in p.literals {
+            literals.push(lit);
+            literal_patterns.push(pats);
+            literal_gates.push(gates);
         }
         let prefilter = if literals.is_empty() {
             None
@@ -356,10 +339,6 @@ impl Lexicon {
                     .with_context(|| format!("{origin}: literal prefilter"))?,
             )
         };
-        let flags = patterns
-            .iter()
-            .map(|p| (p.gate.unwrap_or(NO_GATE), p.anchored))
-            .collect();
         Ok(Lexicon {
             flags,
             lang,
@@ -409,25 +388,14 @@ impl Lexicon {
         };
         // The patterns the scan will try: those without literals and those whose literals
         // occur, where their gate opens.
-        let mut open = vec![0u64; self.gate_count.div_ceil(64)];
-        let mut hit: Vec<u32> = Vec::new();
+        let (mut open, mut matches) = (Vec::new(), Vec::new());
         for s in sentences {
-            open.fill(0);
-            hit.clear();
-            for m in self
-                .prefilter
+            self.find_literals(s, &mut open, &mut matches);
+            let hit = matches
                 .iter()
-                .flat_map(|ac| ac.find_overlapping_iter(s))
-            {
-                let lit = m.pattern().as_usize();
-                for &g in &self.literal_gates[lit] {
-                    open[g as usize / 64] |= 1 << (g % 64);
-                }
-                hit.extend_from_slice(&self.literal_patterns[lit]);
-            }
-            for &i in self.always.iter().chain(&hit) {
-                let g = self.flags[i as usize].0;
-                if g == NO_GATE || open[g as usize / 64] & (1 << (g % 64)) != 0 {
+                .flat_map(|&(lit, _)| &self.literal_patterns[lit as usize]);
+            for &i in self.always.iter().chain(hit) {
+                if self.gate_open(i, &open) {
                     mark(i, &mut need);
                 }
             }
@@ -464,31 +432,13 @@ impl Lexicon {
         scratch.candidates.clear();
         scratch.candidates.extend_from_slice(&self.always);
         scratch.hits.clear();
-        scratch.open.clear();
-        scratch.open.resize(self.gate_count.div_ceil(64), 0);
-        scratch.matches.clear();
-        if let Some(ac) = &self.prefilter {
-            // The literals first, and the gates they open.
-            for m in ac.find_overlapping_iter(norm.as_bytes()) {
-                let lit = m.pattern().as_usize();
-                for &g in &self.literal_gates[lit] {
-                    scratch.open[g as usize / 64] |= 1 << (g % 64);
-                }
-                if !self.literal_patterns[lit].is_empty() {
-                    scratch.matches.push((lit as u32, m.start()));
-                }
-            }
-        }
+        self.find_literals(norm, &mut scratch.open, &mut scratch.matches);
         // Patterns whose gate stayed shut cannot match.
         let open = &scratch.open;
-        let shut = |i: u32| {
-            let g = self.flags[i as usize].0;
-            g != NO_GATE && open[g as usize / 64] & (1 << (g % 64)) == 0
-        };
-        scratch.candidates.retain(|&i| !shut(i));
+        scratch.candidates.retain(|&i| self.gate_open(i, open));
         for &(lit, start) in &scratch.matches {
             for &i in &self.literal_patterns[lit as usize] {
-                if shut(i) {
+                if !self.gate_open(i, open) {
                     continue;
                 }
                 if self.flags[i as usize].1 {
@@ -555,6 +505,30 @@ impl Lexicon {
                 }
             }
         }
+    }
+
+    /// The literal pass over a sentence: sets in `open` the gates its literals open, and
+    /// lists in `matches` (literal, start) for the literals that stand for patterns.
+    fn find_literals(&self, s: &str, open: &mut Vec<u64>, matches: &mut Vec<(u32, usize)>) {
+        open.clear();
+        open.resize(self.gate_count.div_ceil(64), 0);
+        matches.clear();
+        let Some(ac) = &self.prefilter else { return };
+        for m in ac.find_overlapping_iter(s.as_bytes()) {
+            let lit = m.pattern().as_usize();
+            for &g in &self.literal_gates[lit] {
+                open[g as usize / 64] |= 1 << (g % 64);
+            }
+            if !self.literal_patterns[lit].is_empty() {
+                matches.push((lit as u32, m.start()));
+            }
+        }
+    }
+
+    /// Is pattern `i` ungated, or its gate among the `open` ones?
+    fn gate_open(&self, i: u32, open: &[u64]) -> bool {
+        let g = self.flags[i as usize].0;
+        g == NO_GATE || open[g as usize / 64] & (1 << (g % 64)) != 0
     }
 
     /// A pattern with a lead: the end of its match (which starts at 0), trying the places
@@ -773,6 +747,32 @@ fn normalise_chars(s: &str) -> String {
     out
 }
 
+/// Test helper: every line of every file in these folders of the crate (a folder that is
+/// not there, such as `../shared` in a fresh clone, gives none).
+#[cfg(test)]
+pub(crate) fn test_lines(dirs: &[&str]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for dir in dirs {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            lines.extend(text.lines().map(str::to_string));
+        }
+    }
+    lines
+}
+
+/// Test helper: the text of the transcript lines in these folders (no `#` headers, no
+/// speaker labels), normalised.
+#[cfg(test)]
+pub(crate) fn test_sentences(dirs: &[&str]) -> Vec<String> {
+    test_lines(dirs)
+        .iter()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| normalise(l.split_once(": ").map_or(l, |(_, t)| t)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -805,13 +805,11 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        for dir in ["examples", "../shared/corpus/dev"] {
-            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
-                lines.extend(text.lines().filter(|l| l.is_ascii()).map(str::to_string));
-            }
-        }
+        lines.extend(
+            test_lines(&["examples", "../shared/corpus/dev"])
+                .into_iter()
+                .filter(|l| l.is_ascii()),
+        );
         for l in &lines {
             assert_eq!(normalise_ascii(l.as_bytes()), normalise_chars(l), "{l:?}");
         }
@@ -878,16 +876,7 @@ mod tests {
                 sentences.push(format!("{lead}{body}"));
             }
         }
-        for dir in ["examples", "../shared/corpus/dev"] {
-            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
-                for line in text.lines().filter(|l| !l.starts_with('#')) {
-                    let line = line.split_once(": ").map_or(line, |(_, t)| t);
-                    sentences.push(normalise(line));
-                }
-            }
-        }
+        sentences.extend(test_sentences(&["examples", "../shared/corpus/dev"]));
         let mut checked = 0;
         for lang in [Lang::Nl, Lang::En] {
             let lex = Lexicon::builtin(lang);

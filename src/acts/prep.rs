@@ -33,8 +33,9 @@ pub struct Prepared {
     pub stopwords: Vec<String>,
     /// (act name, regex source)
     pub patterns: Vec<(String, String)>,
-    /// (literal, patterns it stands for)
-    pub literals: Vec<(Vec<u8>, Vec<u32>)>,
+    /// (literal, patterns it stands for, gates it opens): one table, so one automaton
+    /// finds both kinds of literal.
+    pub literals: Vec<(Vec<u8>, Vec<u32>, Vec<u32>)>,
     /// Patterns with no literal set: tried on every sentence.
     pub always: Vec<u32>,
     /// Per pattern: a lead of up to N words of a class, `^(?:{class}[ ,.!]+){0,N}`, as
@@ -48,11 +49,31 @@ pub struct Prepared {
     /// places the prefilter found them instead of over the whole sentence.
     pub anchored: Vec<bool>,
     /// Per pattern: a gate, a set of literals one of which every match holds somewhere
-    /// (as an index into `gate_literals`' gate numbers). A sentence that holds none of them
+    /// (its number is in the gate lists of `literals`). A sentence that holds none of them
     /// cannot match, and the pattern is not run on it.
     pub gates: Vec<Option<u32>>,
-    /// (literal, gates it opens)
-    pub gate_literals: Vec<(Vec<u8>, Vec<u32>)>,
+}
+
+/// The literal table `prepare` builds: one entry per distinct literal.
+#[derive(Default)]
+struct LiteralTable {
+    entries: Vec<(Vec<u8>, Vec<u32>, Vec<u32>)>,
+    index: HashMap<Vec<u8>, usize>,
+}
+
+impl LiteralTable {
+    /// The entry of a literal, added when new.
+    fn entry(&mut self, lit: &[u8]) -> &mut (Vec<u8>, Vec<u32>, Vec<u32>) {
+        let at = match self.index.get(lit) {
+            Some(&at) => at,
+            None => {
+                self.entries.push((lit.to_vec(), Vec::new(), Vec::new()));
+                self.index.insert(lit.to_vec(), self.entries.len() - 1);
+                self.entries.len() - 1
+            }
+        };
+        &mut self.entries[at]
+    }
 }
 
 /// The separator run after each lead word, as the pattern spells it.
@@ -327,14 +348,11 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
             patterns.push((name.clone(), format!("(?-u){e}")));
         }
     }
-    let mut literals: Vec<(Vec<u8>, Vec<u32>)> = Vec::new();
-    let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut literals = LiteralTable::default();
     let mut always = Vec::new();
     let mut anchored = vec![false; patterns.len()];
     let mut gates = vec![None; patterns.len()];
     let mut gate_sets: Vec<Vec<Vec<u8>>> = Vec::new();
-    let mut gate_literals_: Vec<(Vec<u8>, Vec<u32>)> = Vec::new();
-    let mut gate_index: HashMap<Vec<u8>, usize> = HashMap::new();
     for (i, (act, source)) in patterns.iter().enumerate() {
         let hir = regex_syntax::ParserBuilder::new()
             .utf8(false)
@@ -354,11 +372,7 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
                 Some(id) => id,
                 None => {
                     for l in &set {
-                        let at = *gate_index.entry(l.clone()).or_insert_with(|| {
-                            gate_literals_.push((l.clone(), Vec::new()));
-                            gate_literals_.len() - 1
-                        });
-                        gate_literals_[at].1.push(gate_sets.len() as u32);
+                        literals.entry(l).2.push(gate_sets.len() as u32);
                     }
                     gate_sets.push(set);
                     gate_sets.len() - 1
@@ -376,12 +390,9 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
             Some((lits, prefix)) => {
                 anchored[i] = prefix && leads[i].is_none();
                 for l in lits {
-                    let at = *index.entry(l.clone()).or_insert_with(|| {
-                        literals.push((l, Vec::new()));
-                        literals.len() - 1
-                    });
-                    if !literals[at].1.contains(&(i as u32)) {
-                        literals[at].1.push(i as u32);
+                    let pats = &mut literals.entry(&l).1;
+                    if !pats.contains(&(i as u32)) {
+                        pats.push(i as u32);
                     }
                 }
             }
@@ -392,13 +403,12 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
         language: raw.language,
         stopwords: raw.stopwords,
         patterns,
-        literals,
+        literals: literals.entries,
         always,
         leads,
         lead_words,
         anchored,
         gates,
-        gate_literals: gate_literals_,
     })
 }
 
@@ -408,23 +418,13 @@ mod tests {
     /// literals is in the sentence.
     #[test]
     fn gates_never_shut_out_a_match() {
-        let mut sentences: Vec<String> = Vec::new();
-        for dir in [
+        let sentences = crate::acts::lexicon::test_sentences(&[
             "examples",
             "../shared/corpus/dev",
             "tests/heldout",
             "tests/heldout2",
             "tests/heldout3",
-        ] {
-            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
-                for line in text.lines().filter(|l| !l.starts_with('#')) {
-                    let line = line.split_once(": ").map_or(line, |(_, t)| t);
-                    sentences.push(crate::acts::lexicon::normalise(line));
-                }
-            }
-        }
+        ]);
         let (mut gated, mut matched) = (0, 0);
         for pack in [
             crate::acts::lexicon::BUILTIN_NL,
@@ -435,10 +435,10 @@ mod tests {
                 let Some(g) = p.gates[i] else { continue };
                 gated += 1;
                 let lits: Vec<&[u8]> = p
-                    .gate_literals
+                    .literals
                     .iter()
-                    .filter(|(_, gs)| gs.contains(&g))
-                    .map(|(l, _)| l.as_slice())
+                    .filter(|(_, _, gs)| gs.contains(&g))
+                    .map(|(l, _, _)| l.as_slice())
                     .collect();
                 assert!(!lits.is_empty());
                 let re = regex::bytes::Regex::new(src).unwrap();
@@ -494,8 +494,8 @@ mod tests {
                 let lits: Vec<String> = p
                     .literals
                     .iter()
-                    .filter(|(_, ps)| ps.contains(&(i as u32)))
-                    .map(|(l, _)| String::from_utf8_lossy(l).into_owned())
+                    .filter(|(_, ps, _)| ps.contains(&(i as u32)))
+                    .map(|(l, _, _)| String::from_utf8_lossy(l).into_owned())
                     .collect();
                 println!(
                     "{act} {src}\n  always={} lits={lits:?}",

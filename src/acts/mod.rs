@@ -205,26 +205,14 @@ const EN_MARKERS: &[&str] = &[
 /// Detect the language of a text from function words (deterministic; ties go to English).
 pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> Lang {
     let table = marker_table();
-    let tally = |key: u128, c: &mut [usize; 3]| {
-        let f = marker_flags(table, key);
-        c[0] += usize::from(f & 1);
-        c[1] += usize::from(f >> 1);
-    };
-    // [nl, en, seen]
-    let count = |w: &str, c: &mut [usize; 3]| {
+    // One word seen, `len` bytes long and keyed (lower case) as `key`: [nl, en, seen].
+    let word = |key: u128, len: usize, c: &mut [usize; 3]| {
         c[2] += 1;
-        let key = if w.len() > MARKER_MAX {
-            return;
-        } else if w.is_ascii() {
-            marker_key(w.bytes().map(|b| b.to_ascii_lowercase()))
-        } else {
-            let lower = w.to_lowercase();
-            if lower.len() > MARKER_MAX {
-                return;
-            }
-            marker_key(lower.bytes())
-        };
-        tally(key, c);
+        if len <= MARKER_MAX {
+            let f = marker_flags(table, key);
+            c[0] += usize::from(f & 1);
+            c[1] += usize::from(f >> 1);
+        }
     };
     let mut c = [0usize; 3];
     for text in texts {
@@ -238,25 +226,22 @@ pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> Lang {
                     }
                     len += 1;
                 } else if len > 0 {
-                    c[2] += 1;
-                    if len <= MARKER_MAX {
-                        tally(key, &mut c);
-                    }
+                    word(key, len, &mut c);
                     (key, len) = (0, 0);
                 }
             }
             if len > 0 {
-                c[2] += 1;
-                if len <= MARKER_MAX {
-                    tally(key, &mut c);
-                }
+                word(key, len, &mut c);
             }
         } else {
             for w in text
                 .split(|c: char| !c.is_alphanumeric() && c != '\'')
                 .filter(|w| !w.is_empty())
             {
-                count(w, &mut c);
+                // Too long as written or lower-cased: no marker.
+                let lower = w.to_lowercase();
+                let key = marker_key(lower.bytes().take(MARKER_MAX + 1));
+                word(key, w.len().max(lower.len()), &mut c);
             }
         }
         if c[2] > 3000 {

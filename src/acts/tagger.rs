@@ -175,6 +175,33 @@ pub fn add_words(set: &mut Words, words: Vec<&str>) {
     }
 }
 
+/// The customer's content words before a turn, read only as far as a caller asks (most
+/// calls never ask: only summaries and hand-offs compare with them).
+#[derive(Default)]
+pub struct CustomerWords {
+    words: Words,
+    /// Turns read so far.
+    read: usize,
+}
+
+impl CustomerWords {
+    /// The customer's words in the turns before `i` (asked for in increasing `i`).
+    pub fn before(&mut self, turns: &[TaggedTurn], i: usize, stop: &Words) -> &Words {
+        if i > self.read {
+            for c in turns[self.read..i]
+                .iter()
+                .filter(|c| c.role == Role::Customer)
+            {
+                for s in &c.sentences {
+                    add_words(&mut self.words, content_words(&s.norm, stop));
+                }
+            }
+            self.read = i;
+        }
+        &self.words
+    }
+}
+
 /// Upper-case shouting or "!!" in a customer turn.
 fn shouting(text: &str) -> bool {
     if text.contains("!!") {
@@ -321,9 +348,7 @@ fn guess_kind(turns: &[TaggedTurn]) -> Kind {
 
 /// Structural decisions over the raw act occurrences.
 fn resolve(tt: &mut TaggedTranscript, stop: &Words) {
-    // The customer's words before the current turn, read when a summary cue needs them:
-    // (words, turns read so far).
-    let mut customer_words = (Words::default(), 0);
+    let mut customer_words = CustomerWords::default();
     let mut need: Option<usize> = None;
     for i in 0..tt.turns.len() {
         let role = tt.turns[i].role;
@@ -340,18 +365,10 @@ fn resolve(tt: &mut TaggedTranscript, stop: &Words) {
                     .tags
                     .iter()
                     .any(|t| matches!(t.act, Act::SummaryCue | Act::SummaryLead | Act::CheckTag));
+                // Summaries restate the need: none before it.
                 if cued && need.is_some() {
-                    let (words, read) = &mut customer_words;
-                    for c in tt.turns[*read..i]
-                        .iter()
-                        .filter(|c| c.role == Role::Customer)
-                    {
-                        for s in &c.sentences {
-                            add_words(words, content_words(&s.norm, stop));
-                        }
-                    }
-                    *read = i;
-                    find_summaries(&mut tt.turns[i], words, stop, true);
+                    let words = customer_words.before(&tt.turns, i, stop);
+                    find_summaries(&mut tt.turns[i], words, stop);
                 }
                 let turn = &mut tt.turns[i];
                 classify_agent(turn);
@@ -404,8 +421,8 @@ fn is_factual(tt: &TaggedTranscript, need: usize) -> bool {
 
 /// Find summaries in an agent turn: a restatement of what the customer said, with a cue
 /// ("als ik het goed begrijp") or a check ("klopt dat?"), or a long close restatement.
-fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words, after_need: bool) {
-    if !after_need || customer_words.is_empty() {
+fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words) {
+    if customer_words.is_empty() {
         return;
     }
     let n = turn.sentences.len();

@@ -3,7 +3,7 @@
 use super::core::next_real_agent_turn;
 use super::{Hit, RuleSpec};
 use crate::acts::lexicon::{WordRefs, Words};
-use crate::acts::tagger::content_words;
+use crate::acts::tagger::{content_words, CustomerWords};
 use crate::acts::{lexicon, Act, TaggedTranscript};
 use crate::transcript::Role;
 
@@ -98,8 +98,7 @@ pub fn manager_request_deflected(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit
 
 pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
     let stop = &lexicon(tt.lang).stopwords;
-    // The customer's words so far, gathered when a hand-off needs them: (words, turns read).
-    let mut customer_words: (WordRefs, usize) = (WordRefs::default(), 0);
+    let mut customer_words = CustomerWords::default();
     let mut handoffs: Vec<(usize, usize)> = Vec::new();
     let mut unbriefed: Option<(usize, usize)> = None;
     let mut last_handoff_turn: Option<usize> = None;
@@ -136,14 +135,7 @@ pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                         handoffs.push((t.index, s));
                     }
                 }
-                let (words, read) = &mut customer_words;
-                for c in tt.turns[*read..t.index]
-                    .iter()
-                    .filter(|c| c.role == Role::Customer)
-                {
-                    words.extend(turn_words(c, stop));
-                }
-                *read = t.index;
+                let words = customer_words.before(&tt.turns, t.index, stop);
                 let briefed = briefs(tt, t.index, words, stop);
                 if !briefed && !same_as_last && unbriefed.is_none() {
                     unbriefed = Some((t.index, sentences[0]));
@@ -164,7 +156,7 @@ pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
 }
 
 /// Does the agent pass the case on with this hand-off (a brief, or the case restated)?
-fn briefs(tt: &TaggedTranscript, i: usize, customer: &WordRefs, stop: &Words) -> bool {
+fn briefs(tt: &TaggedTranscript, i: usize, customer: &Words, stop: &Words) -> bool {
     // The hand-off turn and the agent's next turns until the customer speaks at length.
     for t in &tt.turns[i..] {
         if t.index > i && t.role == Role::Customer && t.words >= 6 {

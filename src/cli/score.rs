@@ -531,15 +531,9 @@ pub fn run(a: Args) -> Result<i32> {
     let mut failing = false;
     let result = (|| -> Result<()> {
         sink.begin(&mut out.w)?;
-        let mut chunk: Vec<Work> = Vec::with_capacity(CHUNK);
-        loop {
-            chunk.clear();
-            let bytes = feeder.fill(&mut chunk);
-            if chunk.is_empty() {
-                break;
-            }
-            let rows: Vec<Vec<Row>> =
-                pool.install(|| chunk.par_iter().map(|w| ctx.run(w)).collect());
+        // While the pool scores one chunk, this thread writes the rows of the one before
+        // and reads the next, so the cores do not wait on reading and writing.
+        let mut write = |rows: Vec<Vec<Row>>, bytes: u64| -> Result<()> {
             let mut n = 0;
             for mut r in rows.into_iter().flatten() {
                 n += 1;
@@ -550,7 +544,32 @@ pub fn run(a: Args) -> Result<i32> {
                 agg.add(&mut r);
             }
             progress.advance(bytes, n);
+            Ok(())
+        };
+        let mut chunk: Vec<Work> = Vec::with_capacity(CHUNK);
+        let mut bytes = feeder.fill(&mut chunk);
+        let mut done: Option<(Vec<Vec<Row>>, u64)> = None;
+        while !chunk.is_empty() {
+            let mut next: Vec<Work> = Vec::with_capacity(CHUNK);
+            let (rows, next_bytes, written) = std::thread::scope(|s| {
+                let scoring = s.spawn(|| {
+                    pool.install(|| chunk.par_iter().map(|w| ctx.run(w)).collect::<Vec<_>>())
+                });
+                let written = done.take().map_or(Ok(()), |(r, b)| write(r, b));
+                let next_bytes = feeder.fill(&mut next);
+                let rows = scoring
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                (rows, next_bytes, written)
+            });
+            written?;
+            done = Some((rows, bytes));
+            (chunk, bytes) = (next, next_bytes);
         }
+        if let Some((rows, bytes)) = done {
+            write(rows, bytes)?;
+        }
+        drop(write);
         sink.end(&mut out.w, &agg)?;
         Ok(())
     })();

@@ -569,7 +569,6 @@ pub fn run(a: Args) -> Result<i32> {
         if let Some((rows, bytes)) = done {
             write(rows, bytes)?;
         }
-        drop(write);
         sink.end(&mut out.w, &agg)?;
         Ok(())
     })();

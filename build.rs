@@ -29,6 +29,19 @@ fn lexicon_tables(out: &mut String, name: &str, path: &std::path::Path) {
     writeln!(out, "    leads: &{:?},", p.leads).unwrap();
     writeln!(out, "    anchored: &{:?},", p.anchored).unwrap();
     writeln!(out, "    gates: &{:?},", p.gates).unwrap();
+    for (field, sets) in [("starts", &p.starts), ("ends", &p.ends)] {
+        writeln!(out, "    {field}: &[").unwrap();
+        for set in sets {
+            match set {
+                None => writeln!(out, "        None,").unwrap(),
+                Some(v) => {
+                    let v: Vec<String> = v.iter().map(|l| format!("&{l:?}")).collect();
+                    writeln!(out, "        Some(&[{}]),", v.join(", ")).unwrap();
+                }
+            }
+        }
+        writeln!(out, "    ],").unwrap();
+    }
     writeln!(out, "    lead_words: &[").unwrap();
     for words in &p.lead_words {
         writeln!(out, "        &{words:?},").unwrap();

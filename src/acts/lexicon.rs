@@ -54,6 +54,8 @@ mod builtin {
         pub anchored: &'static [bool],
         pub lead_words: &'static [&'static [&'static str]],
         pub gates: &'static [Option<u32>],
+        pub starts: &'static [Option<&'static [&'static [u8]]>],
+        pub ends: &'static [Option<&'static [&'static [u8]]>],
     }
     include!(concat!(env!("OUT_DIR"), "/lexicon_tables.rs"));
 }
@@ -66,6 +68,79 @@ pub const BUILTIN_EN: &str = include_str!("../../rules/lexicon/en.toml");
 struct LeadWords {
     words: Vec<Vec<u8>>,
     by_first: Vec<Vec<u16>>,
+}
+
+/// A set of literals of 1 to 4 bytes that a text must start (or end) with, each packed in
+/// a number from its edge inward, by the byte at that edge: a check is a load and a few
+/// compares, no string compare.
+struct EdgeSet {
+    /// Per edge byte: (literal packed, mask of its length).
+    by_edge: Vec<Vec<(u32, u32)>>,
+}
+
+impl EdgeSet {
+    fn new(literals: &[Vec<u8>], from_end: bool) -> EdgeSet {
+        let mut by_edge = vec![Vec::new(); 256];
+        for l in literals {
+            let bytes: Vec<u8> = if from_end {
+                l.iter().rev().copied().collect()
+            } else {
+                l.clone()
+            };
+            debug_assert!((1..=4).contains(&bytes.len()));
+            let (key, mask) = pack(&bytes);
+            by_edge[bytes[0] as usize].push((key, mask));
+        }
+        EdgeSet { by_edge }
+    }
+
+    /// Do the edge bytes (the text's first bytes, or its last ones from the end inward)
+    /// start with one of the literals?
+    #[inline]
+    fn holds(&self, edge: &[u8]) -> bool {
+        let Some(&b) = edge.first() else {
+            return false;
+        };
+        let (key, have) = pack(edge);
+        self.by_edge[b as usize]
+            .iter()
+            .any(|&(k, m)| m & have == m && key & m == k)
+    }
+
+    fn starts(&self, s: &[u8]) -> bool {
+        self.holds(&s[..s.len().min(4)])
+    }
+
+    fn ends(&self, s: &[u8]) -> bool {
+        let mut edge = [0u8; 4];
+        let n = s.len().min(4);
+        for (k, &b) in s[s.len() - n..].iter().rev().enumerate() {
+            edge[k] = b;
+        }
+        self.holds(&edge[..n])
+    }
+}
+
+/// Up to 4 bytes packed little-endian, and the mask of the bytes there are.
+#[inline]
+fn pack(b: &[u8]) -> (u32, u32) {
+    let (mut key, mut mask) = (0u32, 0u32);
+    for (k, &x) in b.iter().take(4).enumerate() {
+        key |= u32::from(x) << (8 * k);
+        mask |= 0xFF << (8 * k);
+    }
+    (key, mask)
+}
+
+/// A sentence without its trailing `prep::END_JUNK`.
+fn trim_junk(s: &str) -> &[u8] {
+    let b = s.as_bytes();
+    let n = b.len()
+        - b.iter()
+            .rev()
+            .take_while(|c| prep::END_JUNK.contains(c))
+            .count();
+    &b[..n]
 }
 
 impl LeadWords {
@@ -82,6 +157,24 @@ impl LeadWords {
 
 const NO_GATE: u32 = u32::MAX;
 
+/// What the scan checks before it runs a pattern.
+#[derive(Clone, Copy)]
+struct Flags {
+    /// Its gate, or `NO_GATE`.
+    gate: u32,
+    /// Its set in `end_sets`, or `NO_GATE`.
+    end: u32,
+    /// Runs anchored at its literals.
+    anchored: bool,
+}
+
+/// The `starts` and `ends` tables of the build script as owned sets.
+fn edge_sets(t: &[Option<&[&[u8]]>]) -> Vec<Option<Vec<Vec<u8>>>> {
+    t.iter()
+        .map(|s| s.map(|v| v.iter().map(|l| l.to_vec()).collect()))
+        .collect()
+}
+
 /// A compiled lexicon for one language.
 ///
 /// Scanning is built for batches of millions of sentences: one Aho-Corasick pass over each
@@ -97,8 +190,13 @@ pub struct Lexicon {
     /// The gates each literal opens (see `prep::Prepared::gates`).
     literal_gates: Vec<Vec<u32>>,
     gate_count: usize,
-    /// Per pattern, packed for the scan: (gate or `NO_GATE`, runs anchored).
-    flags: Vec<(u32, bool)>,
+    /// Per pattern, packed for the scan.
+    flags: Vec<Flags>,
+    /// Per pattern with a lead: the literals what follows the lead starts with.
+    starts: Vec<Option<EdgeSet>>,
+    /// The literals a sentence must end with, for patterns that end at `$` (see
+    /// `prep::Prepared::ends`).
+    end_sets: Vec<EdgeSet>,
     /// Patterns with no literal prefix: run on every sentence.
     always: Vec<u32>,
     /// The word lists patterns may open with (see `prep::Prepared::leads`), as bytes.
@@ -280,6 +378,8 @@ impl Lexicon {
             leads: t.leads.to_vec(),
             anchored: t.anchored.to_vec(),
             gates: t.gates.to_vec(),
+            starts: edge_sets(t.starts),
+            ends: edge_sets(t.ends),
             lead_words: t
                 .lead_words
                 .iter()
@@ -291,6 +391,12 @@ impl Lexicon {
     }
 
     fn from_prepared(p: prep::Prepared, origin: &str) -> Result<Lexicon> {
+        let starts = p
+            .starts
+            .into_iter()
+            .map(|s| s.map(|v| EdgeSet::new(&v, false)))
+            .collect();
+        let mut end_sets = Vec::new();
         let lang = Lang::parse(&p.language)
             .ok_or_else(|| anyhow!("{origin}: unknown language '{}'", p.language))?;
         let gate_count = p
@@ -302,14 +408,26 @@ impl Lexicon {
             .unwrap_or(0);
         let mut patterns = Vec::with_capacity(p.patterns.len());
         let mut flags = Vec::with_capacity(p.patterns.len());
-        for ((((act, source), lead), anchored), gate) in p
+        for (((((act, source), lead), anchored), gate), end) in p
             .patterns
             .into_iter()
             .zip(p.leads)
             .zip(p.anchored)
             .zip(p.gates)
+            .zip(p.ends)
         {
-            flags.push((gate.unwrap_or(NO_GATE), anchored));
+            let end = match end {
+                Some(set) => {
+                    end_sets.push(EdgeSet::new(&set, true));
+                    end_sets.len() as u32 - 1
+                }
+                None => NO_GATE,
+            };
+            flags.push(Flags {
+                gate: gate.unwrap_or(NO_GATE),
+                end,
+                anchored,
+            });
             let act = Act::from_str(&act).map_err(|_| anyhow!("{origin}: unknown act '{act}'"))?;
             patterns.push(Pattern {
                 act,
@@ -341,6 +459,8 @@ impl Lexicon {
         };
         Ok(Lexicon {
             flags,
+            starts,
+            end_sets,
             lang,
             patterns,
             prefilter,
@@ -391,11 +511,12 @@ impl Lexicon {
         let (mut open, mut matches) = (Vec::new(), Vec::new());
         for s in sentences {
             self.find_literals(s, &mut open, &mut matches);
+            let trimmed = trim_junk(s);
             let hit = matches
                 .iter()
                 .flat_map(|&(lit, _)| &self.literal_patterns[lit as usize]);
             for &i in self.always.iter().chain(hit) {
-                if self.gate_open(i, &open) {
+                if self.may_match(i, &open, trimmed) {
                     mark(i, &mut need);
                 }
             }
@@ -430,18 +551,22 @@ impl Lexicon {
         scratch.seen.clear();
         scratch.seen.resize(words, 0);
         scratch.candidates.clear();
-        scratch.candidates.extend_from_slice(&self.always);
         scratch.hits.clear();
         self.find_literals(norm, &mut scratch.open, &mut scratch.matches);
         // Patterns whose gate stayed shut cannot match.
         let open = &scratch.open;
-        scratch.candidates.retain(|&i| self.gate_open(i, open));
+        let trimmed = trim_junk(norm);
+        for &i in &self.always {
+            if self.may_match(i, open, trimmed) {
+                scratch.candidates.push(i);
+            }
+        }
         for &(lit, start) in &scratch.matches {
             for &i in &self.literal_patterns[lit as usize] {
-                if !self.gate_open(i, open) {
+                if !self.may_match(i, open, trimmed) {
                     continue;
                 }
-                if self.flags[i as usize].1 {
+                if self.flags[i as usize].anchored {
                     // Its matches start where its literals are: try only there.
                     scratch.hits.push((i, start));
                     continue;
@@ -525,10 +650,14 @@ impl Lexicon {
         }
     }
 
-    /// Is pattern `i` ungated, or its gate among the `open` ones?
-    fn gate_open(&self, i: u32, open: &[u64]) -> bool {
-        let g = self.flags[i as usize].0;
-        g == NO_GATE || open[g as usize / 64] & (1 << (g % 64)) != 0
+    /// Can pattern `i` match a sentence whose `open` gates are known and which ends with
+    /// `trimmed` (the sentence without trailing `prep::END_JUNK`)? Not when it has a gate
+    /// that stayed shut, or must end with literals the sentence does not end with.
+    #[inline(always)]
+    fn may_match(&self, i: u32, open: &[u64], trimmed: &[u8]) -> bool {
+        let f = self.flags[i as usize];
+        (f.gate == NO_GATE || open[f.gate as usize / 64] & (1 << (f.gate % 64)) != 0)
+            && (f.end == NO_GATE || self.end_sets[f.end as usize].ends(trimmed))
     }
 
     /// A pattern with a lead: the end of its match (which starts at 0), trying the places
@@ -558,10 +687,14 @@ impl Lexicon {
             }
         };
         let cache = cache_of(&mut scratch.caches, i, p);
+        let hay = norm.as_bytes();
+        let starts = &self.starts[i];
         scratch.leads[at]
             .1
             .iter()
-            .find_map(|&start| p.anchored_end(cache, norm.as_bytes(), start))
+            // Not where what follows the lead cannot start.
+            .filter(|&&at| starts.as_ref().is_none_or(|w| w.starts(&hay[at..])))
+            .find_map(|&at| p.anchored_end(cache, hay, at))
     }
 }
 

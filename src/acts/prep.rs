@@ -4,6 +4,7 @@
 //! Depends only on serde, toml and regex-syntax, so the build script can include it.
 
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -52,6 +53,12 @@ pub struct Prepared {
     /// (its number is in the gate lists of `literals`). A sentence that holds none of them
     /// cannot match, and the pattern is not run on it.
     pub gates: Vec<Option<u32>>,
+    /// Per pattern with a lead: literals every match of what follows the lead starts with,
+    /// so a place after the lead words that holds none of them is not tried.
+    pub starts: Vec<Option<Vec<Vec<u8>>>>,
+    /// Per pattern that ends where the sentence ends (`...\s*\??$`): literals one of which
+    /// the sentence ends with, once `END_JUNK` is cut from both (see `end_literals`).
+    pub ends: Vec<Option<Vec<Vec<u8>>>>,
 }
 
 /// The literal table `prepare` builds: one entry per distinct literal.
@@ -141,7 +148,7 @@ const MAX_PREFIX_LITERALS: usize = 24;
 /// Literal words that every match of `hir` must start with (or end with), whichever set
 /// is more selective, and whether they are the start; None when neither is a short finite
 /// set.
-fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<(Vec<Vec<u8>>, bool)> {
+fn required_literals(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
     let extract = |prefix: bool| -> Option<Vec<Vec<u8>>> {
         let mut ex = Extractor::new();
         ex.kind(if prefix {
@@ -214,8 +221,7 @@ fn gate_score(v: &[Vec<u8>]) -> (usize, usize) {
 
 /// A set of literals one of which every match of `hir` contains (the most selective such
 /// set found, other than `trigger`), or None.
-fn gate_literals(hir: &regex_syntax::hir::Hir, trigger: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
-    use regex_syntax::hir::HirKind;
+fn gate_literals(hir: &Hir, trigger: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
     let found = match hir.kind() {
         HirKind::Literal(l) => Some(vec![l.0.to_vec()]),
         HirKind::Empty | HirKind::Look(_) | HirKind::Class(_) => None,
@@ -249,7 +255,7 @@ fn gate_literals(hir: &regex_syntax::hir::Hir, trigger: &[Vec<u8>]) -> Option<Ve
                     consider(v);
                 }
                 if k > 0 {
-                    let rest = regex_syntax::hir::Hir::concat(parts[k..].to_vec());
+                    let rest = Hir::concat(parts[k..].to_vec());
                     if let Some(v) = prefix_set(&rest).filter(|v| useful_gate(v, trigger)) {
                         consider(v);
                     }
@@ -287,7 +293,7 @@ fn useful_gate(v: &[Vec<u8>], trigger: &[Vec<u8>]) -> bool {
 }
 
 /// The literals every match of `hir` starts with, when that is a short finite set.
-fn prefix_set(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+fn prefix_set(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     let mut ex = Extractor::new();
     ex.kind(ExtractKind::Prefix)
         .limit_class(4)
@@ -300,6 +306,130 @@ fn prefix_set(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
         .iter()
         .map(|l| l.as_bytes().to_vec())
         .collect();
+    v.sort();
+    v.dedup();
+    Some(v)
+}
+
+/// Literals of a `starts` or `ends` set are at most this long (longer ones are cut).
+const MAX_EDGE_LITERAL: usize = 4;
+
+/// `starts` and `ends` sets hold at most this many literals.
+const MAX_EDGE_LITERALS: usize = 256;
+
+/// The literals every match of `hir` starts with, cut to `MAX_EDGE_LITERAL` bytes, when
+/// that is a finite set without an empty literal.
+fn start_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut ex = Extractor::new();
+    ex.kind(ExtractKind::Prefix)
+        .limit_class(12)
+        .limit_repeat(4)
+        .limit_literal_len(MAX_EDGE_LITERAL)
+        .limit_total(MAX_EDGE_LITERALS);
+    let mut v: Vec<Vec<u8>> = ex
+        .extract(hir)
+        .literals()?
+        .iter()
+        .map(|l| l.as_bytes().to_vec())
+        .collect();
+    v.sort();
+    v.dedup();
+    (!v.is_empty() && v.len() <= MAX_EDGE_LITERALS && v.iter().all(|l| !l.is_empty())).then_some(v)
+}
+
+/// What a sentence may end with after the part of a pattern that ends at `$`: white space
+/// and closing punctuation (`\s*\??$`, `[.!?]*$`).
+pub const END_JUNK: &[u8] = b" \t\n\x0B\x0C\r?.!";
+
+/// Does `hir` match only `END_JUNK` bytes (or nothing)?
+fn only_junk(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(l) => l.0.iter().all(|b| END_JUNK.contains(b)),
+        HirKind::Class(Class::Bytes(c)) => c
+            .iter()
+            .all(|r| (r.start()..=r.end()).all(|b| END_JUNK.contains(&b))),
+        HirKind::Class(Class::Unicode(c)) => c.iter().all(|r| {
+            (r.start()..=r.end()).all(|ch| u8::try_from(ch).is_ok_and(|b| END_JUNK.contains(&b)))
+        }),
+        HirKind::Repetition(r) => only_junk(&r.sub),
+        HirKind::Capture(c) => only_junk(&c.sub),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().all(only_junk),
+    }
+}
+
+/// Adds to `out` literals one of which every non-empty match of `hir` ends with; None when
+/// there is no short set (a wide class, too many literals).
+fn ends_of(hir: &Hir, out: &mut Vec<Vec<u8>>) -> Option<()> {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(l) => out.push(l.0.to_vec()),
+        HirKind::Class(Class::Bytes(c)) => {
+            if c.iter().map(|r| r.len()).sum::<usize>() > 16 {
+                return None;
+            }
+            out.extend(c.iter().flat_map(|r| r.start()..=r.end()).map(|b| vec![b]));
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            if c.iter().map(|r| r.len()).sum::<usize>() > 16 {
+                return None;
+            }
+            for ch in c.iter().flat_map(|r| r.start()..=r.end()) {
+                out.push(ch.to_string().into_bytes());
+            }
+        }
+        HirKind::Repetition(r) => ends_of(&r.sub, out)?,
+        HirKind::Capture(c) => ends_of(&c.sub, out)?,
+        HirKind::Alternation(v) => {
+            for h in v {
+                ends_of(h, out)?;
+            }
+        }
+        HirKind::Concat(v) => {
+            // The last part that matched anything gives the end: the last part, or (when
+            // it may match nothing) the one before it, and so on.
+            for h in v.iter().rev() {
+                ends_of(h, out)?;
+                if h.properties().minimum_len().unwrap_or(0) > 0 {
+                    break;
+                }
+            }
+        }
+    }
+    (out.len() <= MAX_EDGE_LITERALS).then_some(())
+}
+
+/// For a pattern that ends where the sentence does (its last parts are `$` and junk such
+/// as `\s*\??`): literals, cut of trailing `END_JUNK`, one of which the sentence cut of
+/// trailing `END_JUNK` ends with. A match is the pattern's core followed by junk bytes,
+/// and the core ends with one of the literals, so cutting the junk from both keeps it.
+fn end_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let HirKind::Concat(parts) = hir.kind() else {
+        return None;
+    };
+    let mut n = parts.len();
+    let mut at_end = false;
+    while n > 0 && only_junk(&parts[n - 1]) {
+        at_end |= matches!(parts[n - 1].kind(), HirKind::Look(Look::End));
+        n -= 1;
+    }
+    let core = Hir::concat(parts[..n].to_vec());
+    // A core that may match nothing leaves a match of junk alone.
+    if !at_end || core.properties().minimum_len().unwrap_or(0) == 0 {
+        return None;
+    }
+    let mut v = Vec::new();
+    ends_of(&core, &mut v)?;
+    for l in &mut v {
+        while l.last().is_some_and(|b| END_JUNK.contains(b)) {
+            l.pop();
+        }
+        if l.is_empty() {
+            return None;
+        }
+        let cut = l.len().saturating_sub(MAX_EDGE_LITERAL);
+        l.drain(..cut);
+    }
     v.sort();
     v.dedup();
     Some(v)
@@ -353,6 +483,8 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
     let mut anchored = vec![false; patterns.len()];
     let mut gates = vec![None; patterns.len()];
     let mut gate_sets: Vec<Vec<Vec<u8>>> = Vec::new();
+    let mut starts = vec![None; patterns.len()];
+    let mut ends = vec![None; patterns.len()];
     for (i, (act, source)) in patterns.iter().enumerate() {
         let hir = regex_syntax::ParserBuilder::new()
             .utf8(false)
@@ -365,6 +497,10 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
                     err.to_string().lines().last().unwrap_or("")
                 )
             })?;
+        if leads[i].is_some() {
+            starts[i] = start_literals(&hir);
+        }
+        ends[i] = end_literals(&hir);
         let required = required_literals(&hir);
         let trigger = required.as_ref().map_or(&[][..], |(l, _)| l.as_slice());
         if let Some(set) = gate_literals(&hir, trigger) {
@@ -409,6 +545,8 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
         lead_words,
         anchored,
         gates,
+        starts,
+        ends,
     })
 }
 
@@ -457,6 +595,95 @@ mod tests {
         }
         assert!(gated > 120, "only {gated} patterns have a gate");
         assert!(matched > 300, "only {matched} matches checked");
+    }
+
+    /// Where a pattern with a `starts` set matches, the match starts with one of its
+    /// literals; where one with an `ends` set matches, the sentence (cut of END_JUNK) ends
+    /// with one of its literals.
+    #[test]
+    fn edge_sets_never_shut_out_a_match() {
+        let sentences = crate::acts::lexicon::test_sentences(&[
+            "examples",
+            "../shared/corpus/dev",
+            "tests/heldout",
+            "tests/heldout2",
+            "tests/heldout3",
+        ]);
+        let cut = |s: &[u8]| -> Vec<u8> {
+            let n = s.len()
+                - s.iter()
+                    .rev()
+                    .take_while(|b| super::END_JUNK.contains(b))
+                    .count();
+            s[..n].to_vec()
+        };
+        let (mut with_sets, mut matched) = (0, 0);
+        for pack in [
+            crate::acts::lexicon::BUILTIN_NL,
+            crate::acts::lexicon::BUILTIN_EN,
+        ] {
+            let p = super::prepare(pack, &|_| true).unwrap();
+            for (i, (_, src)) in p.patterns.iter().enumerate() {
+                if p.starts[i].is_none() && p.ends[i].is_none() {
+                    continue;
+                }
+                with_sets += 1;
+                let re = regex::bytes::Regex::new(src).unwrap();
+                for s in &sentences {
+                    for m in re.find_iter(s.as_bytes()) {
+                        matched += 1;
+                        if let Some(starts) = &p.starts[i] {
+                            assert!(
+                                starts.iter().any(|l| m.as_bytes().starts_with(l)),
+                                "{src} matches {:?} in {s:?}, not starting with {starts:?}",
+                                String::from_utf8_lossy(m.as_bytes())
+                            );
+                        }
+                        if let Some(ends) = &p.ends[i] {
+                            let t = cut(s.as_bytes());
+                            assert!(
+                                ends.iter().any(|l| t.ends_with(l)),
+                                "{src} matches {s:?}, which does not end with {ends:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(with_sets > 20, "only {with_sets} patterns have edge sets");
+        assert!(matched > 100, "only {matched} matches checked");
+    }
+
+    #[test]
+    fn edge_sets_of_patterns() {
+        // As `prepare` parses patterns: ASCII mode.
+        let hir = |s: &str| {
+            regex_syntax::ParserBuilder::new()
+                .utf8(false)
+                .build()
+                .parse(&format!("(?-u){s}"))
+                .unwrap()
+        };
+        let lits = |v: &[&str]| -> Option<Vec<Vec<u8>>> {
+            Some(v.iter().map(|l| l.as_bytes().to_vec()).collect())
+        };
+        // The core's last words, cut to 4 bytes, with the optional tail's words.
+        assert_eq!(
+            super::end_literals(&hir(r"(?:your|the) (?:name|number)(?: please)*\s*\??$")),
+            lits(&["ease", "mber", "name"])
+        );
+        // Junk inside a literal is cut too: "right?" must end the sentence as "right".
+        assert_eq!(super::end_literals(&hir(r"\bright\?\s*$")), lits(&["ight"]));
+        // No `$`, a core that may be empty, or a wide class: no set.
+        assert_eq!(super::end_literals(&hir(r"(?:name|number)\s*")), None);
+        assert_eq!(super::end_literals(&hir(r"(?:name)?\s*$")), None);
+        assert_eq!(super::end_literals(&hir(r"what [^?]*$")), None);
+        // Starts: the alternation's words, cut to 4 bytes; none where a wide class opens.
+        assert_eq!(
+            super::start_literals(&hir(r"(?:do|does|would) you\b")),
+            lits(&["do y", "does", "woul"])
+        );
+        assert_eq!(super::start_literals(&hir(r"(?:[a-z]+ )?name")), None);
     }
 
     #[test]

@@ -8,7 +8,11 @@ use std::fmt::Write;
 #[allow(dead_code)]
 mod prep;
 
-fn lexicon_tables(out: &mut String, name: &str, path: &std::path::Path) {
+#[path = "src/acts/literals.rs"]
+#[allow(dead_code)]
+mod literals;
+
+fn lexicon_tables(out: &mut String, name: &str, path: &std::path::Path, out_dir: &std::path::Path) {
     println!("cargo:rerun-if-changed={}", path.display());
     let text = std::fs::read_to_string(path).expect("lexicon pack readable");
     let p = prep::prepare(&text, &|_| true).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -42,6 +46,18 @@ fn lexicon_tables(out: &mut String, name: &str, path: &std::path::Path) {
         }
         writeln!(out, "    ],").unwrap();
     }
+    // The literal automaton, built here so a run only reads its tables.
+    let lits: Vec<Vec<u8>> = p.literals.iter().map(|(l, _, _)| l.clone()).collect();
+    let dfa = literals::LiteralDfa::new(&lits)
+        .unwrap_or_else(|e| panic!("{}: literal automaton: {e}", path.display()));
+    let bin = out_dir.join(format!("{}-literals.bin", name.to_lowercase()));
+    std::fs::write(&bin, dfa.to_bytes()).unwrap();
+    writeln!(
+        out,
+        "    literal_dfa: include_bytes!({:?}),",
+        bin.display().to_string()
+    )
+    .unwrap();
     writeln!(out, "    lead_words: &[").unwrap();
     for words in &p.lead_words {
         writeln!(out, "        &{words:?},").unwrap();
@@ -74,7 +90,7 @@ fn main() {
     let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
     std::fs::write(out_dir.join("builtin_rules.rs"), out).unwrap();
     let mut tables = String::new();
-    lexicon_tables(&mut tables, "NL", &dir.join("lexicon/nl.toml"));
-    lexicon_tables(&mut tables, "EN", &dir.join("lexicon/en.toml"));
+    lexicon_tables(&mut tables, "NL", &dir.join("lexicon/nl.toml"), &out_dir);
+    lexicon_tables(&mut tables, "EN", &dir.join("lexicon/en.toml"), &out_dir);
     std::fs::write(out_dir.join("lexicon_tables.rs"), tables).unwrap();
 }

@@ -1,8 +1,7 @@
 //! Lexicon packs: per-language word classes and act patterns, read from TOML data in
 //! `rules/lexicon/` (embedded at build time), compiled once per process.
 
-use aho_corasick::AhoCorasick;
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 use regex_automata::meta::{Cache, Regex};
 use regex_automata::util::iter::Searcher;
 use regex_automata::{hybrid, nfa::thompson, Anchored, Input};
@@ -10,6 +9,7 @@ use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
+use super::literals::LiteralDfa;
 use super::{prep, Act};
 use crate::transcript::Lang;
 
@@ -56,6 +56,8 @@ mod builtin {
         pub gates: &'static [Option<u32>],
         pub starts: &'static [Option<&'static [&'static [u8]]>],
         pub ends: &'static [Option<&'static [&'static [u8]]>],
+        /// `LiteralDfa::to_bytes` of the literals.
+        pub literal_dfa: &'static [u8],
     }
     include!(concat!(env!("OUT_DIR"), "/lexicon_tables.rs"));
 }
@@ -177,15 +179,16 @@ fn edge_sets(t: &[Option<&[&[u8]]>]) -> Vec<Option<Vec<Vec<u8>>>> {
 
 /// A compiled lexicon for one language.
 ///
-/// Scanning is built for batches of millions of sentences: one Aho-Corasick pass over each
-/// sentence finds the literal words every pattern must start with, and only the patterns
+/// Scanning is built for batches of millions of sentences: one pass of the literal automaton
+/// (`literals::LiteralDfa`) over each sentence finds the literal words every pattern must
+/// start with and those that open gates, and only the patterns
 /// whose words occur are run (each compiled on first use, so a single-file run compiles
 /// only what it meets). Patterns without such words (anchored question forms, ...) always run.
 pub struct Lexicon {
     pub lang: Lang,
     patterns: Vec<Pattern>,
     /// Literal words the patterns must start (or end) with, and the patterns each stands for.
-    prefilter: Option<AhoCorasick>,
+    prefilter: Option<LiteralDfa>,
     literal_patterns: Vec<Vec<u32>>,
     /// The gates each literal opens (see `prep::Prepared::gates`).
     literal_gates: Vec<Vec<u32>>,
@@ -351,7 +354,7 @@ impl Lexicon {
                 anyhow!("{origin}: {e}")
             }
         })?;
-        Self::from_prepared(prepared, origin)
+        Self::from_prepared(prepared, origin, None)
     }
 
     /// The built-in pack for a language, prepared by the build script (no parsing or
@@ -386,11 +389,14 @@ impl Lexicon {
                 .map(|w| w.iter().map(|s| s.to_string()).collect())
                 .collect(),
         };
-        Self::from_prepared(prepared, "built-in lexicon")
+        let dfa = LiteralDfa::from_bytes(t.literal_dfa);
+        Self::from_prepared(prepared, "built-in lexicon", dfa)
             .expect("built-in lexicons are checked by the build script and tests")
     }
 
-    fn from_prepared(p: prep::Prepared, origin: &str) -> Result<Lexicon> {
+    /// A lexicon from a prepared pack, with the automaton of its literals if there is one
+    /// already.
+    fn from_prepared(p: prep::Prepared, origin: &str, dfa: Option<LiteralDfa>) -> Result<Lexicon> {
         let starts = p
             .starts
             .into_iter()
@@ -449,12 +455,12 @@ impl Lexicon {
         }
         let prefilter = if literals.is_empty() {
             None
+        } else if let Some(dfa) = dfa {
+            Some(dfa)
         } else {
             Some(
-                AhoCorasick::builder()
-                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                    .build(&literals)
-                    .with_context(|| format!("{origin}: literal prefilter"))?,
+                LiteralDfa::new(&literals)
+                    .map_err(|e| anyhow!("{origin}: literal prefilter: {e}"))?,
             )
         };
         Ok(Lexicon {
@@ -638,16 +644,15 @@ impl Lexicon {
         open.clear();
         open.resize(self.gate_count.div_ceil(64), 0);
         matches.clear();
-        let Some(ac) = &self.prefilter else { return };
-        for m in ac.find_overlapping_iter(s.as_bytes()) {
-            let lit = m.pattern().as_usize();
-            for &g in &self.literal_gates[lit] {
+        let Some(dfa) = &self.prefilter else { return };
+        dfa.for_each(s.as_bytes(), |lit, start| {
+            for &g in &self.literal_gates[lit as usize] {
                 open[g as usize / 64] |= 1 << (g % 64);
             }
-            if !self.literal_patterns[lit].is_empty() {
-                matches.push((lit as u32, m.start()));
+            if !self.literal_patterns[lit as usize].is_empty() {
+                matches.push((lit, start));
             }
-        }
+        });
     }
 
     /// Can pattern `i` match a sentence whose `open` gates are known and which ends with
@@ -1136,12 +1141,12 @@ mod throughput {
         let t2 = std::time::Instant::now();
         for _ in 0..20 {
             for s in &texts {
-                let _ = lex
-                    .prefilter
+                let mut k = 0;
+                lex.prefilter
                     .as_ref()
                     .unwrap()
-                    .find_overlapping_iter(s.as_bytes())
-                    .count();
+                    .for_each(s.as_bytes(), |_, _| k += 1);
+                std::hint::black_box(k);
             }
         }
         println!(

@@ -4,6 +4,7 @@
 //! summary restates what this customer said; an offer phrased as a question is a solution.
 
 pub mod lexicon;
+pub mod literals;
 pub mod prep;
 pub mod tagger;
 

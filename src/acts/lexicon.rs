@@ -159,6 +159,37 @@ impl LeadWords {
 
 const NO_GATE: u32 = u32::MAX;
 
+/// Per literal, the patterns it stands for and the gates it opens, in one allocation: the
+/// literal pass looks them up for every literal it finds.
+#[derive(Default)]
+struct LiteralLists {
+    /// Per literal: where its patterns start in `items`, how many, how many gates follow.
+    at: Vec<(u32, u32, u32)>,
+    items: Vec<u32>,
+}
+
+impl LiteralLists {
+    fn push(&mut self, patterns: &[u32], gates: &[u32]) {
+        let start = self.items.len() as u32;
+        self.items.extend_from_slice(patterns);
+        self.items.extend_from_slice(gates);
+        self.at
+            .push((start, patterns.len() as u32, gates.len() as u32));
+    }
+
+    #[inline]
+    fn patterns(&self, lit: u32) -> &[u32] {
+        let (s, p, _) = self.at[lit as usize];
+        &self.items[s as usize..(s + p) as usize]
+    }
+
+    #[inline]
+    fn gates(&self, lit: u32) -> &[u32] {
+        let (s, p, g) = self.at[lit as usize];
+        &self.items[(s + p) as usize..(s + p + g) as usize]
+    }
+}
+
 /// What the scan checks before it runs a pattern.
 #[derive(Clone, Copy)]
 struct Flags {
@@ -189,9 +220,7 @@ pub struct Lexicon {
     patterns: Vec<Pattern>,
     /// Literal words the patterns must start (or end) with, and the patterns each stands for.
     prefilter: Option<LiteralDfa>,
-    literal_patterns: Vec<Vec<u32>>,
-    /// The gates each literal opens (see `prep::Prepared::gates`).
-    literal_gates: Vec<Vec<u32>>,
+    literal_lists: LiteralLists,
     gate_count: usize,
     /// Per pattern, packed for the scan.
     flags: Vec<Flags>,
@@ -446,12 +475,10 @@ impl Lexicon {
         // One automaton finds both kinds of literal: those patterns start (or end) with,
         // and those that open gates.
         let mut literals = Vec::with_capacity(p.literals.len());
-        let mut literal_patterns = Vec::with_capacity(p.literals.len());
-        let mut literal_gates = Vec::with_capacity(p.literals.len());
+        let mut literal_lists = LiteralLists::default();
         for (lit, pats, gates) in p.literals {
             literals.push(lit);
-            literal_patterns.push(pats);
-            literal_gates.push(gates);
+            literal_lists.push(&pats, &gates);
         }
         let prefilter = if literals.is_empty() {
             None
@@ -470,8 +497,7 @@ impl Lexicon {
             lang,
             patterns,
             prefilter,
-            literal_patterns,
-            literal_gates,
+            literal_lists,
             gate_count,
             always: p.always,
             lead_words: p
@@ -520,7 +546,7 @@ impl Lexicon {
             let trimmed = trim_junk(s);
             let hit = matches
                 .iter()
-                .flat_map(|&(lit, _)| &self.literal_patterns[lit as usize]);
+                .flat_map(|&(lit, _)| self.literal_lists.patterns(lit));
             for &i in self.always.iter().chain(hit) {
                 if self.may_match(i, &open, trimmed) {
                     mark(i, &mut need);
@@ -568,7 +594,7 @@ impl Lexicon {
             }
         }
         for &(lit, start) in &scratch.matches {
-            for &i in &self.literal_patterns[lit as usize] {
+            for &i in self.literal_lists.patterns(lit) {
                 if !self.may_match(i, open, trimmed) {
                     continue;
                 }
@@ -646,10 +672,11 @@ impl Lexicon {
         matches.clear();
         let Some(dfa) = &self.prefilter else { return };
         dfa.for_each(s.as_bytes(), |lit, start| {
-            for &g in &self.literal_gates[lit as usize] {
+            let lists = &self.literal_lists;
+            for &g in lists.gates(lit) {
                 open[g as usize / 64] |= 1 << (g % 64);
             }
-            if !self.literal_patterns[lit as usize].is_empty() {
+            if !lists.patterns(lit).is_empty() {
                 matches.push((lit, start));
             }
         });
@@ -1075,7 +1102,7 @@ mod timing {
                 t.elapsed() - built,
                 l.patterns.len(),
                 l.always.len(),
-                l.literal_patterns.len()
+                l.literal_lists.at.len()
             );
         }
     }

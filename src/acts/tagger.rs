@@ -47,6 +47,17 @@ impl TaggedTurn {
     pub fn has(&self, act: Act) -> bool {
         self.tags.iter().any(|t| t.act == act)
     }
+    /// Is this tag part of a refusal ("I can't put you through", "there's no manager I can
+    /// transfer you to")? Then the offer it names is not made.
+    pub fn refused(&self, tag: &Tag) -> bool {
+        self.tags.iter().any(|r| {
+            r.act == Act::Refusal
+                && r.sentence == tag.sentence
+                && r.offset <= tag.offset
+                && tag.offset < r.end
+        })
+    }
+
     pub fn first(&self, act: Act) -> Option<&Tag> {
         self.tags.iter().find(|t| t.act == act)
     }
@@ -419,6 +430,12 @@ fn is_factual(tt: &TaggedTranscript, need: usize) -> bool {
         .all(|t| !t.has(Act::Explore) && !t.has(Act::Problem) && !t.has(Act::Resistance))
 }
 
+/// Words that address the customer, in both languages.
+const SECOND_PERSON: &[&str] = &[
+    "u", "uw", "je", "jij", "jou", "jouw", "jullie", "you", "your", "you're", "you've", "you'd",
+    "you'll",
+];
+
 /// Find summaries in an agent turn: a restatement of what the customer said, with a cue
 /// ("als ik het goed begrijp") or a check ("klopt dat?"), or a long close restatement.
 fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words) {
@@ -483,6 +500,8 @@ fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words) {
             }
         };
         let mut span_words = Vec::new();
+        // Does the restatement speak to the customer ("u wilt", "you've got")?
+        let mut addressed = false;
         for s in si..=end_s {
             let text = &turn.sentences[s].norm;
             let a = if s == si { start.min(text.len()) } else { 0 };
@@ -493,6 +512,9 @@ fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words) {
             };
             if a < b {
                 span_words.extend(content_words(&text[a..b], stop));
+                addressed |= text[a..b]
+                    .split(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
+                    .any(|w| SECOND_PERSON.contains(&w));
             }
         }
         let distinct: WordRefs = span_words.into_iter().collect();
@@ -511,7 +533,13 @@ fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words) {
                 (true, _, false) => overlap >= 2 && size >= 3,
                 (false, true, true) => overlap >= 2 && size >= 3,
                 (false, true, false) => overlap >= 4 && overlap * 2 >= size,
-                (false, false, true) => overlap >= 3 && size >= 4 && overlap * 2 >= size,
+                // A check alone: most of it must be the customer's words, or a good third
+                // when it speaks to the customer (an explanation with "ok?" does neither).
+                (false, false, true) => {
+                    overlap >= 3
+                        && size >= 4
+                        && (overlap * 2 >= size || (addressed && overlap * 3 >= size))
+                }
                 (false, false, false) => false,
             };
         if is_summary {
@@ -613,12 +641,16 @@ fn classify_agent(turn: &mut TaggedTurn) {
             }
         }
         // Solution forms: in a question only an offer solves ("Did you reset it?" asks).
-        // A look-up, hand-off or hold phrase overlapping a solution form is what it is
-        // ("I've checked", "ik ga u doorverbinden"), not a solution.
+        // A look-up, hand-off, hold or haste phrase overlapping a solution form is what it
+        // is ("I've checked", "ik ga u doorverbinden", "ik ga het kort houden"), not a
+        // solution.
         let blockers: Vec<(usize, usize)> = turn
             .tags
             .iter()
-            .filter(|t| t.sentence == si && matches!(t.act, Act::LookUp | Act::Handoff | Act::Hold))
+            .filter(|t| {
+                t.sentence == si
+                    && matches!(t.act, Act::LookUp | Act::Handoff | Act::Hold | Act::Haste)
+            })
             .map(|t| (t.offset, t.end))
             .collect();
         let mut sols: Vec<usize> = turn

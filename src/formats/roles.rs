@@ -112,6 +112,8 @@ const AGENT_CUES: &[&str] = &[
     "goedenavond,",
     "you're speaking with",
     "you are speaking with",
+    "you're speaking to",
+    "you are speaking to",
     "you're through to",
     "you are through to",
     "how can i help",
@@ -129,9 +131,17 @@ const AGENT_CUES: &[&str] = &[
     "mijn naam is",
 ];
 
+/// Cues a customer says as often as an agent ("hello, my name is Tobias, I have..."):
+/// they count for less.
+const WEAK_AGENT_CUES: &[&str] = &["my name is", "this is", "mijn naam is"];
+
 fn agent_score(text: &str) -> i32 {
     let t = text.to_lowercase();
-    AGENT_CUES.iter().filter(|c| t.contains(*c)).count() as i32
+    AGENT_CUES
+        .iter()
+        .filter(|c| t.contains(*c))
+        .map(|c| if WEAK_AGENT_CUES.contains(c) { 1 } else { 3 })
+        .sum()
 }
 
 /// Decide the kind (call or coaching) from headers and labels; content cues come later.

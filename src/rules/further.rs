@@ -87,7 +87,13 @@ pub fn manager_request_deflected(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit
         let Some(a) = next_real_agent_turn(tt, c.index) else {
             continue;
         };
-        if a.has(Act::NextStep) || a.has(Act::Handoff) {
+        // A takeover or callback counts unless it is part of the refusal ("There's no
+        // manager I can put you through to").
+        let offered = a
+            .tags
+            .iter()
+            .any(|t| matches!(t.act, Act::NextStep | Act::Handoff) && !a.refused(t));
+        if offered {
             continue;
         }
         let s = a.first(Act::Refusal).map(|x| x.sentence);
@@ -115,7 +121,7 @@ pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                     let mut v: Vec<usize> = t
                         .tags
                         .iter()
-                        .filter(|x| x.act == Act::Handoff)
+                        .filter(|x| x.act == Act::Handoff && !t.refused(x))
                         .map(|x| x.sentence)
                         .collect();
                     v.dedup();

@@ -213,6 +213,71 @@ impl CustomerWords {
     }
 }
 
+/// The apostrophe back in English contractions written without one; None when there are
+/// none. Only forms that are not also words are restored (not "its", "were", "id", "well"),
+/// and "ill", which in a service call is "I'll".
+fn restore_apostrophes(norm: &str) -> Option<String> {
+    let b = norm.as_bytes();
+    let mut out: Option<String> = None;
+    let mut i = 0;
+    let mut copied = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let with = match &norm[start..i] {
+            "im" => "i'm",
+            "ive" => "i've",
+            "ill" => "i'll",
+            "youre" => "you're",
+            "youve" => "you've",
+            "youll" => "you'll",
+            "youd" => "you'd",
+            "theyre" => "they're",
+            "theyve" => "they've",
+            "theyll" => "they'll",
+            "weve" => "we've",
+            "itll" => "it'll",
+            "hes" => "he's",
+            "shes" => "she's",
+            "thats" => "that's",
+            "whats" => "what's",
+            "theres" => "there's",
+            "heres" => "here's",
+            "lets" => "let's",
+            "dont" => "don't",
+            "doesnt" => "doesn't",
+            "didnt" => "didn't",
+            "cant" => "can't",
+            "wont" => "won't",
+            "isnt" => "isn't",
+            "arent" => "aren't",
+            "wasnt" => "wasn't",
+            "werent" => "weren't",
+            "havent" => "haven't",
+            "hasnt" => "hasn't",
+            "hadnt" => "hadn't",
+            "couldnt" => "couldn't",
+            "wouldnt" => "wouldn't",
+            "shouldnt" => "shouldn't",
+            _ => continue,
+        };
+        let o = out.get_or_insert_with(|| String::with_capacity(norm.len() + 8));
+        o.push_str(&norm[copied..start]);
+        o.push_str(with);
+        copied = i;
+    }
+    out.map(|mut o| {
+        o.push_str(&norm[copied..]);
+        o
+    })
+}
+
 /// Upper-case shouting or "!!" in a customer turn.
 fn shouting(text: &str) -> bool {
     if text.contains("!!") {
@@ -257,6 +322,24 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
         })
         .collect();
     lex.warm_up(split.iter().flatten().map(|(_, n)| n.as_str()));
+    // Speech-to-text often writes English contractions without the apostrophe ("ive",
+    // "youre", "dont"): the patterns spell them with one.
+    let split = if lang == Lang::En && t.turns.iter().all(|x| !x.text.contains(['\'', '\u{2019}']))
+    {
+        split
+            .into_iter()
+            .map(|ss| {
+                ss.into_iter()
+                    .map(|(s, n)| {
+                        let n = restore_apostrophes(&n).unwrap_or(n);
+                        (s, n)
+                    })
+                    .collect()
+            })
+            .collect()
+    } else {
+        split
+    };
     for ((index, turn), split) in t.turns.iter().enumerate().zip(split) {
         let mut sentences = Vec::new();
         let mut tags = Vec::new();
@@ -371,15 +454,20 @@ fn resolve(tt: &mut TaggedTranscript, stop: &Words) {
                 }
             }
             Role::Agent => {
-                // Without a cue, a lead or a check no sentence can be a summary.
+                // Without a cue, a lead or a check a sentence is a summary only as a
+                // restatement the customer confirms at once ("Ja, precies.").
                 let cued = tt.turns[i]
                     .tags
                     .iter()
                     .any(|t| matches!(t.act, Act::SummaryCue | Act::SummaryLead | Act::CheckTag));
+                let confirmed = tt.turns[i].words >= 10
+                    && tt.turns.get(i + 1).is_some_and(|c| {
+                        c.role == Role::Customer && c.words < 6 && c.has(Act::Agreement)
+                    });
                 // Summaries restate the need: none before it.
-                if cued && need.is_some() {
+                if (cued || confirmed) && need.is_some() {
                     let words = customer_words.before(&tt.turns, i, stop);
-                    find_summaries(&mut tt.turns[i], words, stop);
+                    find_summaries(&mut tt.turns[i], words, stop, confirmed);
                 }
                 let turn = &mut tt.turns[i];
                 classify_agent(turn);
@@ -437,8 +525,9 @@ const SECOND_PERSON: &[&str] = &[
 ];
 
 /// Find summaries in an agent turn: a restatement of what the customer said, with a cue
-/// ("als ik het goed begrijp") or a check ("klopt dat?"), or a long close restatement.
-fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words) {
+/// ("als ik het goed begrijp") or a check ("klopt dat?"), or (when the customer `confirmed`
+/// it at once) a long close restatement spoken to the customer.
+fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words, confirmed: bool) {
     if customer_words.is_empty() {
         return;
     }
@@ -473,8 +562,15 @@ fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words) {
             .find(|t| t.act == Act::CheckTag && t.sentence >= si && t.sentence <= si + reach)
             .copied()
             .filter(|c| (si..c.sentence).all(|k| !turn.sentences[k].question));
-        // Without a cue or a check this sentence opens no summary.
-        if recap || (cue.is_none() && check.is_none()) {
+        // Without a cue or a check a sentence is a summary only as a close restatement
+        // spoken to the customer ("een grijze koffer met een rood lint, vlucht uit Lissabon,
+        // en u wilt hem thuis bezorgd"), and not one that solves.
+        let bare = cue.is_none() && check.is_none();
+        let solves = turn
+            .tags
+            .iter()
+            .any(|t| t.sentence == si && matches!(t.act, Act::Solution | Act::Offer | Act::Answer));
+        if recap || (bare && (solves || !confirmed)) {
             si += 1;
             continue;
         }
@@ -540,7 +636,7 @@ fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words) {
                         && size >= 4
                         && (overlap * 2 >= size || (addressed && overlap * 3 >= size))
                 }
-                (false, false, false) => false,
+                (false, false, false) => addressed && overlap >= 6 && overlap * 2 >= size,
             };
         if is_summary {
             found.push(((si, start), (end_s, end_o)));

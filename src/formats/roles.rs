@@ -136,10 +136,11 @@ const AGENT_CUES: &[&str] = &[
 const WEAK_AGENT_CUES: &[&str] = &["my name is", "this is", "mijn naam is"];
 
 fn agent_score(text: &str) -> i32 {
-    let t = text.to_lowercase();
+    // Speech-to-text often drops apostrophes ("youre speaking to"): compare without them.
+    let t = text.to_lowercase().replace(['\'', '\u{2019}'], "");
     AGENT_CUES
         .iter()
-        .filter(|c| t.contains(*c))
+        .filter(|c| t.contains(&c.replace('\'', "")))
         .map(|c| if WEAK_AGENT_CUES.contains(c) { 1 } else { 3 })
         .sum()
 }

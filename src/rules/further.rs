@@ -4,7 +4,7 @@ use super::core::next_real_agent_turn;
 use super::{Hit, RuleSpec};
 use crate::acts::lexicon::{WordRefs, Words};
 use crate::acts::tagger::{content_words, CustomerWords};
-use crate::acts::{lexicon, Act, TaggedTranscript};
+use crate::acts::{lexicon, Act, TaggedTranscript, TaggedTurn};
 use crate::transcript::Role;
 
 /// The resistance phrases of a turn, as matched (normalised).
@@ -89,11 +89,23 @@ pub fn manager_request_deflected(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit
         };
         // A takeover or callback counts unless it is part of the refusal ("There's no
         // manager I can put you through to").
-        let offered = a
-            .tags
-            .iter()
-            .any(|t| matches!(t.act, Act::NextStep | Act::Handoff) && !a.refused(t));
-        if offered {
+        let offers = |t: &TaggedTurn| {
+            t.tags
+                .iter()
+                .any(|x| matches!(x.act, Act::NextStep | Act::Handoff) && !t.refused(x))
+        };
+        if offers(a) {
+            continue;
+        }
+        // A reply that first checks it understood (a summary or a question, no refusal)
+        // goes on in the agent's next turn when the customer only confirms.
+        let checks = !a.has(Act::Refusal) && (a.has(Act::Summary) || a.has(Act::Question));
+        let goes_on = checks
+            && tt.turns[a.index + 1..]
+                .iter()
+                .take_while(|t| t.role != Role::Agent)
+                .all(|t| t.role != Role::Customer || (t.words < 8 && !t.has(Act::Resistance)));
+        if goes_on && next_real_agent_turn(tt, a.index).is_some_and(offers) {
             continue;
         }
         let s = a.first(Act::Refusal).map(|x| x.sentence);

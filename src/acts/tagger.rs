@@ -518,6 +518,29 @@ fn is_factual(tt: &TaggedTranscript, need: usize) -> bool {
         .all(|t| !t.has(Act::Explore) && !t.has(Act::Problem) && !t.has(Act::Resistance))
 }
 
+/// Does the text hold a question word (English or Dutch)?
+fn has_wh_word(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_alphabetic()).any(|w| {
+        matches!(
+            w,
+            "what"
+                | "when"
+                | "which"
+                | "where"
+                | "why"
+                | "how"
+                | "wat"
+                | "wanneer"
+                | "welke"
+                | "welk"
+                | "waar"
+                | "waarom"
+                | "hoe"
+                | "hoeveel"
+        )
+    })
+}
+
 /// Words that address the customer, in both languages.
 const SECOND_PERSON: &[&str] = &[
     "u", "uw", "je", "jij", "jou", "jouw", "jullie", "you", "your", "you're", "you've", "you'd",
@@ -684,8 +707,17 @@ fn classify_agent(turn: &mut TaggedTurn) {
     for si in 0..turn.sentences.len() {
         let in_s = |a: Act| turn.tags.iter().any(|t| t.sentence == si && t.act == a);
         let question = turn.sentences[si].question;
-        // "Would you like a cheap one or an expensive one?" narrows down the wish: a probe.
-        let offer = in_s(Act::Offer) && !(question && in_s(Act::Choice));
+        // "Would you like a cheap one or an expensive one?" narrows down the wish: a probe;
+        // so does an offer form inside a wh-question ("From when would you want the
+        // refund to run?").
+        let wh_first = turn.tags.iter().any(|o| {
+            o.sentence == si
+                && o.act == Act::Offer
+                && has_wh_word(
+                    &turn.sentences[si].norm[..o.offset.min(turn.sentences[si].norm.len())],
+                )
+        });
+        let offer = in_s(Act::Offer) && !(question && (in_s(Act::Choice) || wh_first));
         // Questions: an offer is a solution; verification, courtesy and checks are not probes.
         let q_positions: Vec<usize> = {
             let mut v: Vec<usize> = turn
@@ -745,9 +777,22 @@ fn classify_agent(turn: &mut TaggedTurn) {
             .iter()
             .filter(|t| {
                 t.sentence == si
-                    && matches!(t.act, Act::LookUp | Act::Handoff | Act::Hold | Act::Haste)
+                    && matches!(
+                        t.act,
+                        Act::LookUp | Act::Handoff | Act::NextStep | Act::Hold | Act::Haste
+                    )
             })
             .map(|t| (t.offset, t.end))
+            .collect();
+        // In unpunctuated speech "en gaat u dan ..." may instruct or ask: after a question
+        // word, or with alternatives ("met de pas of via de app"), it asks.
+        let norm = &turn.sentences[si].norm;
+        let asked_at: Vec<usize> = turn
+            .tags
+            .iter()
+            .filter(|t| t.sentence == si && t.act == Act::QuestionInline)
+            .map(|t| t.offset)
+            .filter(|&o| in_s(Act::Choice) || has_wh_word(&norm[..o.min(norm.len())]))
             .collect();
         let mut sols: Vec<usize> = turn
             .tags
@@ -755,6 +800,7 @@ fn classify_agent(turn: &mut TaggedTurn) {
             .filter(|t| {
                 t.sentence == si && matches!(t.act, Act::Solution | Act::Answer | Act::Offer)
             })
+            .filter(|t| t.act == Act::Offer || !asked_at.contains(&t.offset))
             .filter(|t| (t.act == Act::Offer && offer) || !question)
             .filter(|t| {
                 !blockers

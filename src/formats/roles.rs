@@ -135,14 +135,39 @@ const AGENT_CUES: &[&str] = &[
 /// they count for less.
 const WEAK_AGENT_CUES: &[&str] = &["my name is", "this is", "mijn naam is"];
 
+/// What callers say when they open with their question: they count against being the
+/// agent.
+const CUSTOMER_CUES: &[&str] = &[
+    "i'm calling",
+    "i am calling",
+    "calling about",
+    "ringing about",
+    "i need to",
+    "i want to",
+    "i'd like to",
+    "i was wondering",
+    "how much is",
+    "how much does",
+    "ik bel over",
+    "ik bel omdat",
+    "ik bel even",
+    "ik wil graag",
+    "ik wilde graag",
+    "ik heb een vraag",
+    "ik vroeg me af",
+    "hoeveel kost",
+];
+
 fn agent_score(text: &str) -> i32 {
     // Speech-to-text often drops apostrophes ("youre speaking to"): compare without them.
     let t = text.to_lowercase().replace(['\'', '\u{2019}'], "");
-    AGENT_CUES
+    let has = |c: &str| t.contains(&c.replace('\'', ""));
+    let agent: i32 = AGENT_CUES
         .iter()
-        .filter(|c| t.contains(&c.replace('\'', "")))
+        .filter(|c| has(c))
         .map(|c| if WEAK_AGENT_CUES.contains(c) { 1 } else { 3 })
-        .sum()
+        .sum();
+    agent - 2 * CUSTOMER_CUES.iter().filter(|c| has(c)).count() as i32
 }
 
 /// Decide the kind (call or coaching) from headers and labels; content cues come later.

@@ -56,23 +56,35 @@ pub fn agent_quick_agreement(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
     // it with a condition or an idea of their own.
     let mut pushed = false;
     let mut shaped = false;
+    let mut argued = false;
     for t in &tt.turns {
         match t.role {
             Role::Leader if t.has(Act::Proposal) || t.has(Act::Pressure) => pushed = true,
             Role::Agent => {
+                // A condition shapes the plan; so does arguing at some length against it,
+                // unless the agent then agrees in order to leave.
                 if t.has(Act::Condition) {
                     shaped = true;
+                }
+                if pushed && t.words >= 12 && !t.has(Act::Agreement) {
+                    argued = true;
                 }
                 // Agreeing while asking to leave is quick agreement whatever came before;
                 // otherwise it needs a plan pushed by the leader.
                 let leaving = t.has(Act::EndTalk);
-                if shaped || (!pushed && !leaving) {
+                if shaped || (argued && !leaving) || (!pushed && !leaving) {
                     continue;
                 }
                 if let Some(a) = t.first(Act::Agreement) {
-                    // Asking back ("can I ask what prompted that?") is not agreeing.
+                    // Asking back ("can I ask what prompted that?") is not agreeing. An
+                    // agreement that opens the turn counts however the turn goes on.
                     let asks = t.sentences.iter().any(|s| s.question);
-                    if t.has(Act::EndTalk) || (t.words <= 14 && !t.has(Act::Rebuttal) && !asks) {
+                    let opens = a.sentence == 0
+                        && t.sentences[0].norm.split_whitespace().count() <= 10
+                        && !t.sentences[0].question;
+                    if t.has(Act::EndTalk)
+                        || ((t.words <= 14 || opens) && !t.has(Act::Rebuttal) && !asks)
+                    {
                         return vec![Hit::at(t.index, Some(a.sentence))];
                     }
                 }

@@ -606,7 +606,16 @@ fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words, c
         };
         // Where the restatement ends: the check, else the end of the cue's sentence
         // (or the next sentence when the cue stands alone: "Let me check I've got it.").
+        // A check that opens the sentence ("Klopt het zo: u komt vrijdag…") asks about
+        // what follows it.
         let (end_s, end_o) = match check {
+            Some(c)
+                if c.sentence == si
+                    && c.offset <= start + 12
+                    && c.end + 20 < turn.sentences[si].norm.len() =>
+            {
+                (si, turn.sentences[si].norm.len())
+            }
             Some(c) => (c.sentence, c.end),
             _ => {
                 let cue_alone = cue.is_some()
@@ -646,6 +655,14 @@ fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words, c
             t.sentence == si && t.act == Act::Haste && cue.is_some_and(|c| t.offset <= c.offset + 4)
         });
         let checked = check.is_some_and(|c| c.sentence <= end_s);
+        // A check that asks whether the agent understood ("Heb ik dat goed?", "Have I got
+        // all of that?") says a restatement came before it, unlike "Is dat goed?".
+        let understanding = check.is_some_and(|c| {
+            let s = &turn.sentences[c.sentence].norm;
+            s[c.offset.min(s.len())..c.end.min(s.len())]
+                .split(|ch: char| !ch.is_ascii_alphabetic())
+                .any(|w| w == "i" || w == "ik")
+        });
         let is_summary = !hurried
             && match (strong.is_some(), lead.is_some(), checked) {
                 (true, _, true) => overlap >= 1 && size >= 2,
@@ -657,7 +674,8 @@ fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words, c
                 (false, false, true) => {
                     overlap >= 3
                         && size >= 4
-                        && (overlap * 2 >= size || (addressed && overlap * 3 >= size))
+                        && (overlap * 2 >= size
+                            || ((addressed || understanding) && overlap * 3 >= size))
                 }
                 (false, false, false) => addressed && overlap >= 6 && overlap * 2 >= size,
             };
@@ -779,7 +797,12 @@ fn classify_agent(turn: &mut TaggedTurn) {
                 t.sentence == si
                     && matches!(
                         t.act,
-                        Act::LookUp | Act::Handoff | Act::NextStep | Act::Hold | Act::Haste
+                        Act::LookUp
+                            | Act::Handoff
+                            | Act::NextStep
+                            | Act::Hold
+                            | Act::Haste
+                            | Act::Refusal
                     )
             })
             .map(|t| (t.offset, t.end))

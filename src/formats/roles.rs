@@ -126,6 +126,8 @@ const AGENT_CUES: &[&str] = &[
     "thank you for contacting",
     "speaking, how",
     "welcome to",
+    "zeg het maar",
+    "vertel het maar",
     "my name is",
     "this is",
     "mijn naam is",

@@ -117,15 +117,12 @@ pub fn flight_reaction(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
             continue;
         };
         let pos = sol.pos();
-        let understood = [
-            Act::Acknowledgement,
-            Act::Probe,
-            Act::Summary,
-            Act::Refusal,
-            Act::Handoff,
-        ]
-        .iter()
-        .any(|&act| a.has_before(act, pos));
+        // A refusal without a fix ends the check (no solution, above); one followed by a
+        // fix is no understanding step ("There's no need for a supervisor. I'm sending
+        // you a box.").
+        let understood = [Act::Acknowledgement, Act::Probe, Act::Summary, Act::Handoff]
+            .iter()
+            .any(|&act| a.has_before(act, pos));
         if !understood && !hits.iter().any(|h| h.turn == a.index) {
             hits.push(Hit::at(a.index, Some(sol.sentence)));
         }

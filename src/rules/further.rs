@@ -94,7 +94,20 @@ pub fn manager_request_deflected(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit
                 .iter()
                 .any(|x| matches!(x.act, Act::NextStep | Act::Handoff) && !t.refused(x))
         };
-        if offers(a) {
+        // A fix offered in the reply, in a sentence of its own after any refusal, is a
+        // concrete next step too ("There's no need for a supervisor. I'm sending you a
+        // box today.").
+        let refused_in = a
+            .tags
+            .iter()
+            .filter(|t| t.act == Act::Refusal)
+            .map(|t| t.sentence)
+            .max();
+        let fixes = a
+            .tags
+            .iter()
+            .any(|t| t.act == Act::Solution && refused_in.is_none_or(|r| t.sentence > r));
+        if offers(a) || fixes {
             continue;
         }
         // A reply that first checks it understood (a summary or a question, no refusal)
@@ -129,15 +142,24 @@ pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                 }
             }
             Role::Agent => {
+                // One entry per hand-off: tags that overlap are one phrase; two apart in
+                // one unpunctuated sentence ("ik zet het door naar de planning … en voor
+                // de verzekering verbind ik u door") are two.
                 let sentences: Vec<usize> = {
-                    let mut v: Vec<usize> = t
+                    let mut v: Vec<(usize, usize, usize)> = Vec::new();
+                    for x in t
                         .tags
                         .iter()
                         .filter(|x| x.act == Act::Handoff && !t.refused(x))
-                        .map(|x| x.sentence)
-                        .collect();
-                    v.dedup();
-                    v
+                    {
+                        match v.last_mut() {
+                            Some(last) if last.0 == x.sentence && x.offset <= last.2 + 24 => {
+                                last.2 = last.2.max(x.end);
+                            }
+                            _ => v.push((x.sentence, x.offset, x.end)),
+                        }
+                    }
+                    v.into_iter().map(|(s, _, _)| s).collect()
                 };
                 if sentences.is_empty() {
                     continue;

@@ -49,8 +49,8 @@ fn dev_corpus_meets_the_floors() {
 }
 
 /// The project's own labelled calls (set 1, used for tuning after its first run) keep the
-/// same floors. Sets 2 and 3 became tuning sets later; set 4 (`tests/heldout4`) is
-/// measured, not asserted, so it stays untuned.
+/// same floors. Sets 2 to 6 became tuning sets later (see below); set 7
+/// (`tests/heldout7`) is measured, not asserted, so it stays untuned.
 #[test]
 fn own_labelled_set_meets_the_floors() {
     assert_floors(
@@ -66,4 +66,34 @@ fn second_labelled_set_meets_the_floors() {
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/heldout2"),
         40,
     );
+}
+
+/// Sets 3 to 6 became tuning sets in session 4 (their first, untuned runs are in their
+/// READMEs): their macro F1 may not fall back much. Set 7 stays held out.
+#[test]
+fn later_tuning_sets_keep_their_macro_f1() {
+    for (set, floor) in [
+        ("heldout3", 0.88),
+        ("heldout4", 0.93),
+        ("heldout5", 0.92),
+        ("heldout6", 0.85),
+    ] {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests")
+            .join(set);
+        let o = evaluate(&[dir], &InputArgs::default()).expect("evaluation runs");
+        assert_eq!(o.files, 40, "{set}: files read");
+        let labelled: Vec<f64> = o
+            .per_rule
+            .values()
+            .filter(|c| c.tp + c.fn_ > 0)
+            .map(|c| c.f1())
+            .collect();
+        let macro_f1 = labelled.iter().sum::<f64>() / labelled.len() as f64;
+        assert!(
+            macro_f1 >= floor,
+            "{set}: macro F1 {macro_f1:.2} below {floor}\n{}",
+            o.mismatches.join("\n")
+        );
+    }
 }

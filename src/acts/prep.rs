@@ -325,7 +325,8 @@ fn start_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         .limit_class(12)
         .limit_repeat(4)
         .limit_literal_len(MAX_EDGE_LITERAL)
-        .limit_total(MAX_EDGE_LITERALS);
+        // Before cutting and merging, a set may be several times its final size.
+        .limit_total(4 * MAX_EDGE_LITERALS);
     let mut v: Vec<Vec<u8>> = ex
         .extract(hir)
         .literals()?

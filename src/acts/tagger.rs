@@ -866,6 +866,29 @@ mod tests {
     use super::split_sentences;
 
     #[test]
+    fn apostrophes_come_back_only_where_the_form_is_no_word() {
+        assert_eq!(
+            super::restore_apostrophes("ive rung twice and youre not listening, dont"),
+            Some("i've rung twice and you're not listening, don't".to_string())
+        );
+        assert_eq!(
+            super::restore_apostrophes("ill put you through"),
+            Some("i'll put you through".to_string())
+        );
+        // "its", "were", "well", "id" are words too: left alone.
+        assert_eq!(super::restore_apostrophes("its fine were well id"), None);
+        assert_eq!(super::restore_apostrophes(""), None);
+    }
+
+    #[test]
+    fn question_words_in_both_languages() {
+        assert!(super::has_wh_word("from when would you"));
+        assert!(super::has_wh_word("en naar welk weekend"));
+        assert!(!super::has_wh_word("would you like a refund"));
+        assert!(!super::has_wh_word("whatever"));
+    }
+
+    #[test]
     fn sentences_split_on_terminators_and_line_breaks() {
         assert_eq!(
             split_sentences("Oké. Zal ik een monteur sturen? Ja!"),

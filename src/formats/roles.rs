@@ -372,6 +372,20 @@ mod tests {
     }
 
     #[test]
+    fn company_greetings_beat_callers_without_apostrophes_too() {
+        // Speech-to-text: the caller speaks first and gives a name; the agent greets for
+        // the company without apostrophes.
+        let mut t = transcript(&["Speaker 1", "Speaker 2", "Speaker 1"]);
+        t.turns[0].text = "hello yes hi my name is tom i want to ask about my order".into();
+        t.turns[1].text = "morning willowbank vets youre speaking to jess".into();
+        resolve(&mut t, &[]).unwrap();
+        assert_eq!(t.turns[1].role, Some(Role::Agent));
+        assert_eq!(t.turns[0].role, Some(Role::Customer));
+        assert!(agent_score("you're speaking to jess") > agent_score("my name is tom"));
+        assert!(agent_score("hi, i'm calling about my bill") < 0);
+    }
+
+    #[test]
     fn mappings_name_channels_numbers_and_first_names() {
         assert!(mapping_matches("channel:0", "ch_0"));
         assert!(mapping_matches("channel:1", "ch_1"));

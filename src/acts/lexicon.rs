@@ -134,17 +134,6 @@ fn pack(b: &[u8]) -> (u32, u32) {
     (key, mask)
 }
 
-/// A sentence without its trailing `prep::END_JUNK`.
-fn trim_junk(s: &str) -> &[u8] {
-    let b = s.as_bytes();
-    let n = b.len()
-        - b.iter()
-            .rev()
-            .take_while(|c| prep::END_JUNK.contains(c))
-            .count();
-    &b[..n]
-}
-
 impl LeadWords {
     fn new(words: Vec<Vec<u8>>) -> LeadWords {
         let mut by_first = vec![Vec::new(); 256];
@@ -543,7 +532,7 @@ impl Lexicon {
         let (mut open, mut matches) = (Vec::new(), Vec::new());
         for s in sentences {
             self.find_literals(s, &mut open, &mut matches);
-            let trimmed = trim_junk(s);
+            let trimmed = prep::trim_junk(s.as_bytes());
             let hit = matches
                 .iter()
                 .flat_map(|&(lit, _)| self.literal_lists.patterns(lit));
@@ -587,7 +576,7 @@ impl Lexicon {
         self.find_literals(norm, &mut scratch.open, &mut scratch.matches);
         // Patterns whose gate stayed shut cannot match.
         let open = &scratch.open;
-        let trimmed = trim_junk(norm);
+        let trimmed = prep::trim_junk(norm.as_bytes());
         for &i in &self.always {
             if self.may_match(i, open, trimmed) {
                 scratch.candidates.push(i);

@@ -342,6 +342,12 @@ fn start_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
 /// and closing punctuation (`\s*\??$`, `[.!?]*$`).
 pub const END_JUNK: &[u8] = b" \t\n\x0B\x0C\r?.!";
 
+/// Text without its trailing `END_JUNK`.
+pub fn trim_junk(s: &[u8]) -> &[u8] {
+    let n = s.len() - s.iter().rev().take_while(|b| END_JUNK.contains(b)).count();
+    &s[..n]
+}
+
 /// Does `hir` match only `END_JUNK` bytes (or nothing)?
 fn only_junk(hir: &Hir) -> bool {
     match hir.kind() {
@@ -422,9 +428,7 @@ fn end_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     let mut v = Vec::new();
     ends_of(&core, &mut v)?;
     for l in &mut v {
-        while l.last().is_some_and(|b| END_JUNK.contains(b)) {
-            l.pop();
-        }
+        l.truncate(trim_junk(l).len());
         if l.is_empty() {
             return None;
         }
@@ -553,10 +557,13 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
 
 #[cfg(test)]
 mod tests {
-    /// A gate never shuts out a match: wherever a pattern matches, one of its gate's
-    /// literals is in the sentence.
-    #[test]
-    fn gates_never_shut_out_a_match() {
+    /// Every match of the patterns `select` picks, from both built-in packs, on every
+    /// sentence of the examples, the dev corpus and sets 1–3: `check(pack, pattern,
+    /// sentence, match)`. Returns (patterns picked, matches checked).
+    fn corpus_matches(
+        select: impl Fn(&super::Prepared, usize) -> bool,
+        mut check: impl FnMut(&super::Prepared, usize, &str, &[u8]),
+    ) -> (usize, usize) {
         let sentences = crate::acts::lexicon::test_sentences(&[
             "examples",
             "../shared/corpus/dev",
@@ -564,15 +571,37 @@ mod tests {
             "tests/heldout2",
             "tests/heldout3",
         ]);
-        let (mut gated, mut matched) = (0, 0);
+        let (mut picked, mut matched) = (0, 0);
         for pack in [
             crate::acts::lexicon::BUILTIN_NL,
             crate::acts::lexicon::BUILTIN_EN,
         ] {
             let p = super::prepare(pack, &|_| true).unwrap();
             for (i, (_, src)) in p.patterns.iter().enumerate() {
-                let Some(g) = p.gates[i] else { continue };
-                gated += 1;
+                if !select(&p, i) {
+                    continue;
+                }
+                picked += 1;
+                let re = regex::bytes::Regex::new(src).unwrap();
+                for s in &sentences {
+                    for m in re.find_iter(s.as_bytes()) {
+                        matched += 1;
+                        check(&p, i, s, m.as_bytes());
+                    }
+                }
+            }
+        }
+        (picked, matched)
+    }
+
+    /// A gate never shuts out a match: wherever a pattern matches, one of its gate's
+    /// literals is in the sentence.
+    #[test]
+    fn gates_never_shut_out_a_match() {
+        let (gated, matched) = corpus_matches(
+            |p, i| p.gates[i].is_some(),
+            |p, i, s, hay| {
+                let g = p.gates[i].unwrap();
                 let lits: Vec<&[u8]> = p
                     .literals
                     .iter()
@@ -580,20 +609,14 @@ mod tests {
                     .map(|(l, _, _)| l.as_slice())
                     .collect();
                 assert!(!lits.is_empty());
-                let re = regex::bytes::Regex::new(src).unwrap();
-                for s in &sentences {
-                    for m in re.find_iter(s.as_bytes()) {
-                        matched += 1;
-                        let hay = m.as_bytes();
-                        assert!(
-                            lits.iter().any(|l| hay.windows(l.len()).any(|w| w == *l)),
-                            "{src} matches {:?} in {s:?} without a gate literal {lits:?}",
-                            String::from_utf8_lossy(hay)
-                        );
-                    }
-                }
-            }
-        }
+                assert!(
+                    lits.iter().any(|l| hay.windows(l.len()).any(|w| w == *l)),
+                    "{} matches {:?} in {s:?} without a gate literal {lits:?}",
+                    p.patterns[i].1,
+                    String::from_utf8_lossy(hay)
+                );
+            },
+        );
         assert!(gated > 120, "only {gated} patterns have a gate");
         assert!(matched > 300, "only {matched} matches checked");
     }
@@ -603,54 +626,26 @@ mod tests {
     /// with one of its literals.
     #[test]
     fn edge_sets_never_shut_out_a_match() {
-        let sentences = crate::acts::lexicon::test_sentences(&[
-            "examples",
-            "../shared/corpus/dev",
-            "tests/heldout",
-            "tests/heldout2",
-            "tests/heldout3",
-        ]);
-        let cut = |s: &[u8]| -> Vec<u8> {
-            let n = s.len()
-                - s.iter()
-                    .rev()
-                    .take_while(|b| super::END_JUNK.contains(b))
-                    .count();
-            s[..n].to_vec()
-        };
-        let (mut with_sets, mut matched) = (0, 0);
-        for pack in [
-            crate::acts::lexicon::BUILTIN_NL,
-            crate::acts::lexicon::BUILTIN_EN,
-        ] {
-            let p = super::prepare(pack, &|_| true).unwrap();
-            for (i, (_, src)) in p.patterns.iter().enumerate() {
-                if p.starts[i].is_none() && p.ends[i].is_none() {
-                    continue;
+        let (with_sets, matched) = corpus_matches(
+            |p, i| p.starts[i].is_some() || p.ends[i].is_some(),
+            |p, i, s, hay| {
+                let src = &p.patterns[i].1;
+                if let Some(starts) = &p.starts[i] {
+                    assert!(
+                        starts.iter().any(|l| hay.starts_with(l)),
+                        "{src} matches {:?} in {s:?}, not starting with {starts:?}",
+                        String::from_utf8_lossy(hay)
+                    );
                 }
-                with_sets += 1;
-                let re = regex::bytes::Regex::new(src).unwrap();
-                for s in &sentences {
-                    for m in re.find_iter(s.as_bytes()) {
-                        matched += 1;
-                        if let Some(starts) = &p.starts[i] {
-                            assert!(
-                                starts.iter().any(|l| m.as_bytes().starts_with(l)),
-                                "{src} matches {:?} in {s:?}, not starting with {starts:?}",
-                                String::from_utf8_lossy(m.as_bytes())
-                            );
-                        }
-                        if let Some(ends) = &p.ends[i] {
-                            let t = cut(s.as_bytes());
-                            assert!(
-                                ends.iter().any(|l| t.ends_with(l)),
-                                "{src} matches {s:?}, which does not end with {ends:?}"
-                            );
-                        }
-                    }
+                if let Some(ends) = &p.ends[i] {
+                    let t = super::trim_junk(s.as_bytes());
+                    assert!(
+                        ends.iter().any(|l| t.ends_with(l)),
+                        "{src} matches {s:?}, which does not end with {ends:?}"
+                    );
                 }
-            }
-        }
+            },
+        );
         assert!(with_sets > 20, "only {with_sets} patterns have edge sets");
         assert!(matched > 100, "only {matched} matches checked");
     }

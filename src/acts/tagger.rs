@@ -306,6 +306,9 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
     // The scan's buffers and search caches live on with the thread, one set per language.
     let slot = lang as usize;
     let mut lexscratch = LEX_SCRATCH.with_borrow_mut(|s| std::mem::take(&mut s[slot]));
+    // Speech-to-text often writes English contractions without the apostrophe ("ive",
+    // "youre", "dont"): the patterns spell them with one.
+    let restore = lang == Lang::En && t.turns.iter().all(|x| !x.text.contains(['\'', '\u{2019}']));
     // Sentences and their normalised forms first, so the lexicon can compile the patterns
     // they need in parallel before the scan (see `Lexicon::warm_up`).
     let split: Vec<Vec<(String, String)>> = t
@@ -316,30 +319,17 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
                 .into_iter()
                 .map(|s| {
                     let norm = normalise(&s);
+                    let norm = if restore {
+                        restore_apostrophes(&norm).unwrap_or(norm)
+                    } else {
+                        norm
+                    };
                     (s, norm)
                 })
                 .collect()
         })
         .collect();
     lex.warm_up(split.iter().flatten().map(|(_, n)| n.as_str()));
-    // Speech-to-text often writes English contractions without the apostrophe ("ive",
-    // "youre", "dont"): the patterns spell them with one.
-    let split = if lang == Lang::En && t.turns.iter().all(|x| !x.text.contains(['\'', '\u{2019}']))
-    {
-        split
-            .into_iter()
-            .map(|ss| {
-                ss.into_iter()
-                    .map(|(s, n)| {
-                        let n = restore_apostrophes(&n).unwrap_or(n);
-                        (s, n)
-                    })
-                    .collect()
-            })
-            .collect()
-    } else {
-        split
-    };
     for ((index, turn), split) in t.turns.iter().enumerate().zip(split) {
         let mut sentences = Vec::new();
         let mut tags = Vec::new();
@@ -541,6 +531,11 @@ fn has_wh_word(text: &str) -> bool {
     })
 }
 
+/// Is there a question word in the sentence before byte `at`?
+fn wh_before(norm: &str, at: usize) -> bool {
+    has_wh_word(&norm[..at.min(norm.len())])
+}
+
 /// Words that address the customer, in both languages.
 const SECOND_PERSON: &[&str] = &[
     "u", "uw", "je", "jij", "jou", "jouw", "jullie", "you", "your", "you're", "you've", "you'd",
@@ -728,13 +723,11 @@ fn classify_agent(turn: &mut TaggedTurn) {
         // "Would you like a cheap one or an expensive one?" narrows down the wish: a probe;
         // so does an offer form inside a wh-question ("From when would you want the
         // refund to run?").
-        let wh_first = turn.tags.iter().any(|o| {
-            o.sentence == si
-                && o.act == Act::Offer
-                && has_wh_word(
-                    &turn.sentences[si].norm[..o.offset.min(turn.sentences[si].norm.len())],
-                )
-        });
+        let norm = &turn.sentences[si].norm;
+        let wh_first = turn
+            .tags
+            .iter()
+            .any(|o| o.sentence == si && o.act == Act::Offer && wh_before(norm, o.offset));
         let offer = in_s(Act::Offer) && !(question && (in_s(Act::Choice) || wh_first));
         // Questions: an offer is a solution; verification, courtesy and checks are not probes.
         let q_positions: Vec<usize> = {
@@ -809,13 +802,12 @@ fn classify_agent(turn: &mut TaggedTurn) {
             .collect();
         // In unpunctuated speech "en gaat u dan ..." may instruct or ask: after a question
         // word, or with alternatives ("met de pas of via de app"), it asks.
-        let norm = &turn.sentences[si].norm;
         let asked_at: Vec<usize> = turn
             .tags
             .iter()
             .filter(|t| t.sentence == si && t.act == Act::QuestionInline)
             .map(|t| t.offset)
-            .filter(|&o| in_s(Act::Choice) || has_wh_word(&norm[..o.min(norm.len())]))
+            .filter(|&o| in_s(Act::Choice) || wh_before(norm, o))
             .collect();
         let mut sols: Vec<usize> = turn
             .tags

@@ -72,6 +72,18 @@ struct LeadWords {
     by_first: Vec<Vec<u16>>,
 }
 
+impl LeadWords {
+    fn new(words: Vec<Vec<u8>>) -> LeadWords {
+        let mut by_first = vec![Vec::new(); 256];
+        for (i, w) in words.iter().enumerate() {
+            if let Some(&b) = w.first() {
+                by_first[b as usize].push(i as u16);
+            }
+        }
+        LeadWords { words, by_first }
+    }
+}
+
 /// A set of literals of 1 to 4 bytes that a text must start (or end) with, each packed in
 /// a number from its edge inward, by the byte at that edge: a check is a load and a few
 /// compares, no string compare.
@@ -132,18 +144,6 @@ fn pack(b: &[u8]) -> (u32, u32) {
         mask |= 0xFF << (8 * k);
     }
     (key, mask)
-}
-
-impl LeadWords {
-    fn new(words: Vec<Vec<u8>>) -> LeadWords {
-        let mut by_first = vec![Vec::new(); 256];
-        for (i, w) in words.iter().enumerate() {
-            if let Some(&b) = w.first() {
-                by_first[b as usize].push(i as u16);
-            }
-        }
-        LeadWords { words, by_first }
-    }
 }
 
 const NO_GATE: u32 = u32::MAX;

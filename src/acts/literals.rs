@@ -121,25 +121,21 @@ impl LiteralDfa {
         // Number the states that end literals last, so a lookup's result says whether
         // there is anything to report. The root (which ends none, no literal being
         // empty) stays state 0.
+        let ends_some = |s: &usize| all[*s].1 > 0;
+        let renumbered: Vec<usize> = (0..states)
+            .filter(|s| !ends_some(s))
+            .chain((0..states).filter(ends_some))
+            .collect();
         let mut number = vec![0u16; states];
-        let (mut quiet, mut loud) = (0usize, 0usize);
-        let quiet_count = all.iter().filter(|(_, n)| *n == 0).count();
-        for (s, (_, n)) in all.iter().enumerate() {
-            number[s] = if *n == 0 {
-                quiet += 1;
-                quiet - 1
-            } else {
-                loud += 1;
-                quiet_count + loud - 1
-            } as u16;
+        for (new, &old) in renumbered.iter().enumerate() {
+            number[old] = new as u16;
         }
+        let quiet_count = renumbered.iter().take_while(|s| !ends_some(s)).count();
         let first_out = quiet_count as u16;
         let mut table = vec![0u16; states * stride];
         let mut out_at = vec![0u32; states - quiet_count + 1];
-        let mut loud_states: Vec<usize> = (0..states).filter(|&s| all[s].1 > 0).collect();
-        loud_states.sort_by_key(|&s| number[s]);
         let mut out = Vec::with_capacity(flat.len());
-        for (k, &s) in loud_states.iter().enumerate() {
+        for (k, &s) in renumbered[quiet_count..].iter().enumerate() {
             let (at, n) = all[s];
             out.extend_from_slice(&flat[at as usize..(at + n) as usize]);
             out_at[k + 1] = out.len() as u32;

@@ -8,7 +8,7 @@ use crate::acts::{lexicon, Act, TaggedTranscript, TaggedTurn};
 use crate::transcript::Role;
 
 /// The resistance phrases of a turn, as matched (normalised).
-fn resistance_phrases(t: &crate::acts::TaggedTurn) -> Vec<&str> {
+fn resistance_phrases(t: &TaggedTurn) -> Vec<&str> {
     t.tags
         .iter()
         .filter(|x| x.act == Act::Resistance && x.end > x.offset)
@@ -17,7 +17,7 @@ fn resistance_phrases(t: &crate::acts::TaggedTurn) -> Vec<&str> {
 }
 
 /// The content words of a turn.
-fn turn_words<'a>(t: &'a crate::acts::TaggedTurn, stop: &Words) -> WordRefs<'a> {
+fn turn_words<'a>(t: &'a TaggedTurn, stop: &Words) -> WordRefs<'a> {
     t.sentences
         .iter()
         .flat_map(|s| content_words(&s.norm, stop))

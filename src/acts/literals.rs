@@ -121,10 +121,13 @@ impl LiteralDfa {
         // Number the states that end literals last, so a lookup's result says whether
         // there is anything to report. The root (which ends none, no literal being
         // empty) stays state 0.
+        // Within each group, breadth first: a text keeps the automaton near the root,
+        // so the rows it reads most sit together in a few cache lines.
         let ends_some = |s: &usize| all[*s].1 > 0;
-        let renumbered: Vec<usize> = (0..states)
+        let bfs = || std::iter::once(0).chain(order.iter().copied());
+        let renumbered: Vec<usize> = bfs()
             .filter(|s| !ends_some(s))
-            .chain((0..states).filter(ends_some))
+            .chain(bfs().filter(ends_some))
             .collect();
         let mut number = vec![0u16; states];
         for (new, &old) in renumbered.iter().enumerate() {
@@ -161,17 +164,27 @@ impl LiteralDfa {
     /// order of where they end (literals ending at the same place in number order).
     #[inline]
     pub fn for_each(&self, hay: &[u8], mut found: impl FnMut(u32, usize)) {
+        // The loop holds only what each byte needs, so it all stays in registers; reports
+        // are made out of line.
+        let (trans, classes, stride) = (&self.trans[..], &self.classes, self.stride);
+        let first_out = self.first_out as usize;
         // The root is state 0: it ends no literal (none is empty), so it keeps its place
         // first among the states that end none.
-        let mut s = 0u16;
+        let mut s = 0usize;
         for (i, &b) in hay.iter().enumerate() {
-            s = self.trans[s as usize * self.stride + self.classes[b as usize] as usize];
-            if s >= self.first_out {
-                let k = (s - self.first_out) as usize;
-                for &lit in &self.out[self.out_at[k] as usize..self.out_at[k + 1] as usize] {
-                    found(lit, i + 1 - self.lens[lit as usize] as usize);
-                }
+            s = trans[s * stride + classes[b as usize] as usize] as usize;
+            if s >= first_out {
+                self.report(s - first_out, i + 1, &mut found);
             }
+        }
+    }
+
+    /// Reports the literals of the `k`th state that ends some, which the pass reached
+    /// with the byte before `end`.
+    #[inline(never)]
+    fn report(&self, k: usize, end: usize, found: &mut impl FnMut(u32, usize)) {
+        for &lit in &self.out[self.out_at[k] as usize..self.out_at[k + 1] as usize] {
+            found(lit, end - self.lens[lit as usize] as usize);
         }
     }
 

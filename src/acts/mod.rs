@@ -245,7 +245,10 @@ pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> Lang {
                 word(key, w.len().max(lower.len()), &mut c);
             }
         }
-        if c[2] > 3000 {
+        // Enough words, or a clear lead after the first turns: in a batch most of a
+        // call's words need not be read for this.
+        let lead = |a: usize, b: usize| a >= 3 * b + 12;
+        if c[2] > 3000 || (c[2] >= 50 && (lead(c[0], c[1]) || lead(c[1], c[0]))) {
             break;
         }
     }
@@ -299,5 +302,23 @@ mod tests {
         assert_eq!(detect_language(nl.into_iter()), Lang::Nl);
         let en = ["GOOD MORNING, I have a question about my bill."];
         assert_eq!(detect_language(en.into_iter()), Lang::En);
+    }
+
+    /// A clear lead in the first turns decides; a Dutch greeting alone does not, and the
+    /// count reads on through the English call that follows.
+    #[test]
+    fn language_is_decided_early_only_on_a_clear_lead() {
+        let greeting = "Goedemorgen, u spreekt met Sanne van de klantenservice, waar kan ik u mee helpen? Is het een vraag over uw factuur?";
+        let english = "I have a question about my bill and I would like to know why it is so high this month, can you help me with that please?";
+        let call: Vec<&str> = std::iter::once(greeting)
+            .chain(std::iter::repeat_n(english, 6))
+            .collect();
+        assert_eq!(detect_language(call.into_iter()), Lang::En);
+        // Dutch throughout, and an English tail too short to matter after the early stop.
+        let dutch = "Ik heb een vraag over mijn factuur en ik wil graag weten waarom het bedrag zo hoog is, kunt u mij daar mee helpen?";
+        let call: Vec<&str> = std::iter::repeat_n(dutch, 4)
+            .chain(std::iter::once(english))
+            .collect();
+        assert_eq!(detect_language(call.into_iter()), Lang::Nl);
     }
 }

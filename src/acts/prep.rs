@@ -279,15 +279,15 @@ fn gate_literals(hir: &Hir, trigger: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
 }
 
 /// A gate worth its place: a few literals, none very short, not just the trigger again.
+/// Its literals may be shorter than the trigger's: "the " is in most sentences, "name" after
+/// it in few.
 fn useful_gate(v: &[Vec<u8>], trigger: &[Vec<u8>]) -> bool {
-    // Short literals ("the ") are in most sentences; a gate no longer than the trigger
-    // shuts out little more than the trigger does.
     let shortest = |v: &[Vec<u8>]| v.iter().map(|l| l.len()).min().unwrap_or(0);
     let mut t = trigger.to_vec();
     t.sort();
     t.dedup();
     !v.is_empty()
-        && shortest(v) >= MIN_GATE_LITERAL.max(shortest(&t) + 1)
+        && shortest(v) >= MIN_GATE_LITERAL
         && v.len() <= MAX_GATE_LITERALS
         && v != t.as_slice()
 }
@@ -521,12 +521,8 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
             };
             gates[i] = Some(id as u32);
         }
-        // A pattern that does not run anchored at its literals only needs them present,
-        // which its gate (longer literals) says better: it is tried where the gate opens.
-        let required = required.filter(|(_, prefix)| {
-            let anchors = *prefix && leads[i].is_none();
-            anchors || gates[i].is_none()
-        });
+        // A pattern is tried where its literals are, and only if its gate opened too: the
+        // gate's words are often rarer than those it starts with.
         match required {
             Some((lits, prefix)) => {
                 anchored[i] = prefix && leads[i].is_none();

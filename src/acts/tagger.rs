@@ -4,7 +4,6 @@
 use super::lexicon::{normalise, WordRefs, Words};
 use super::{detect_language, lexicon, Act};
 use crate::transcript::{Kind, Lang, Role, Transcript};
-use std::collections::HashSet;
 
 /// One sentence of a turn.
 #[derive(Debug, Clone)]
@@ -711,7 +710,8 @@ fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words, c
 /// Decide what each agent question does, and which solution forms count.
 fn classify_agent(turn: &mut TaggedTurn) {
     let mut extra = Vec::new();
-    let dismissed: HashSet<usize> = turn
+    // A turn has a few tags: lists, not hash sets.
+    let dismissed: Vec<usize> = turn
         .tags
         .iter()
         .filter(|t| t.act == Act::DismissedEmpathy)
@@ -843,13 +843,15 @@ fn classify_agent(turn: &mut TaggedTurn) {
     turn.tags.extend(extra);
     sort_tags(turn);
     // Drop duplicate probes at one sentence (pattern + structural).
-    let mut seen: HashSet<(usize, Act)> = HashSet::new();
+    let mut seen: Vec<(usize, Act)> = Vec::new();
     turn.tags.retain(|t| {
         if matches!(t.act, Act::Probe | Act::Solution) {
-            seen.insert((t.sentence, t.act))
-        } else {
-            true
+            if seen.contains(&(t.sentence, t.act)) {
+                return false;
+            }
+            seen.push((t.sentence, t.act));
         }
+        true
     });
 }
 

@@ -662,7 +662,12 @@ fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words, c
                 (true, _, true) => overlap >= 1 && size >= 2,
                 (true, _, false) => overlap >= 2 && size >= 3,
                 (false, true, true) => overlap >= 2 && size >= 3,
-                (false, true, false) => overlap >= 4 && overlap * 2 >= size,
+                // A lead the customer confirms at once ("Ja, precies") needs less of
+                // their words: it may paraphrase.
+                (false, true, false) => {
+                    (overlap >= 4 && overlap * 2 >= size)
+                        || (confirmed && overlap >= 2 && size >= 4)
+                }
                 // A check alone: most of it must be the customer's words, or a good third
                 // when it speaks to the customer (an explanation with "ok?" does neither).
                 (false, false, true) => {
@@ -671,7 +676,13 @@ fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words, c
                         && (overlap * 2 >= size
                             || ((addressed || understanding) && overlap * 3 >= size))
                 }
-                (false, false, false) => addressed && overlap >= 6 && overlap * 2 >= size,
+                // Bare (so confirmed at once): a long close restatement, or a short one
+                // two thirds of whose words are the customer's.
+                (false, false, false) => {
+                    addressed
+                        && ((overlap >= 6 && overlap * 2 >= size)
+                            || (overlap >= 4 && overlap * 3 >= size * 2))
+                }
             };
         if is_summary {
             found.push(((si, start), (end_s, end_o)));

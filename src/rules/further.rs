@@ -52,7 +52,10 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                     if let Some(r) = t.first(Act::Repeat) {
                         return vec![Hit::at(t.index, Some(r.sentence))];
                     }
-                    if resists && !acknowledged {
+                    // Pushing back ("But that's the whole point…") with the complaint's
+                    // words again counts as resisting here.
+                    let pushes = resists || t.has(Act::Rebuttal);
+                    if pushes && !acknowledged {
                         let same_phrase = phrases.iter().any(|p| earlier.contains(p));
                         let same_complaint = || {
                             let words = turn_words(t, stop);

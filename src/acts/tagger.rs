@@ -669,12 +669,14 @@ fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words, c
                         || (confirmed && overlap >= 2 && size >= 4)
                 }
                 // A check alone: most of it must be the customer's words, or a good third
-                // when it speaks to the customer (an explanation with "ok?" does neither).
+                // when it speaks to the customer (an explanation with "ok?" does neither),
+                // or less when it speaks to them and they confirm it at once (a paraphrase).
                 (false, false, true) => {
-                    overlap >= 3
+                    (overlap >= 3
                         && size >= 4
                         && (overlap * 2 >= size
-                            || ((addressed || understanding) && overlap * 3 >= size))
+                            || ((addressed || understanding) && overlap * 3 >= size)))
+                        || (confirmed && addressed && !solves && overlap >= 2 && size >= 4)
                 }
                 // Bare (so confirmed at once): a long close restatement, or a short one
                 // two thirds of whose words are the customer's.

@@ -158,6 +158,10 @@ const CUSTOMER_CUES: &[&str] = &[
     "ik heb een vraag",
     "ik vroeg me af",
     "hoeveel kost",
+    // Speaking of the organisation from outside it.
+    "bij jullie",
+    "van jullie",
+    "you guys",
 ];
 
 fn agent_score(text: &str) -> i32 {

@@ -167,11 +167,14 @@ pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                 if sentences.is_empty() {
                     continue;
                 }
-                // A hand-off announced again after only a short "okay" from the customer is the same one.
+                // A hand-off announced again after only a short "okay" from the customer is the
+                // same one; after a colleague came on the line it is another.
                 let same_as_last = last_handoff_turn.is_some_and(|l| {
-                    tt.turns[l + 1..t.index]
-                        .iter()
-                        .all(|x| x.role != Role::Customer || x.words < 6)
+                    tt.turns[l + 1..t.index].iter().all(|x| match x.role {
+                        Role::Customer => x.words < 6,
+                        Role::Other => false,
+                        _ => true,
+                    })
                 });
                 if !same_as_last {
                     for &s in &sentences {

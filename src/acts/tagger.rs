@@ -172,7 +172,12 @@ pub fn content_words<'a>(norm: &'a str, stop: &Words) -> Vec<&'a str> {
 
 fn stem(w: &str) -> &str {
     // Five leading characters are enough to match "verdubbeld"/"verdubbeling",
-    // "charged"/"charges" without a language-specific stemmer.
+    // "charged"/"charges" without a language-specific stemmer; a plural "s" goes first
+    // ("weeks"/"week").
+    let w = match w.strip_suffix('s') {
+        Some(b) if b.len() >= 3 && !b.ends_with('s') => b,
+        _ => w,
+    };
     &w[..w.char_indices().nth(5).map_or(w.len(), |(i, _)| i)]
 }
 

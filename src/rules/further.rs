@@ -32,6 +32,8 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
     let mut earlier: WordRefs = WordRefs::default();
     let mut complaint: WordRefs = WordRefs::default();
     let mut after_solution = false;
+    // A solution was offered at some point: "As I said…" counts in any later reaction.
+    let mut ever_solution = false;
     let mut last_other = false;
     let mut acknowledged = false;
     for t in &tt.turns {
@@ -41,6 +43,7 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                 last_other = false;
                 if t.has(Act::Solution) {
                     after_solution = true;
+                    ever_solution = true;
                 }
                 acknowledged |= t.has(Act::Acknowledgement);
             }
@@ -48,10 +51,12 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                 let phrases = resistance_phrases(t);
                 let resists = t.has(Act::Resistance);
                 // Telling the story again to a colleague after a transfer is not this rule.
-                if after_solution && !last_other {
+                if ever_solution && !last_other {
                     if let Some(r) = t.first(Act::Repeat) {
                         return vec![Hit::at(t.index, Some(r.sentence))];
                     }
+                }
+                if after_solution && !last_other {
                     // Pushing back ("But that's the whole point…") with the complaint's
                     // words again counts as resisting here.
                     let pushes = resists || t.has(Act::Rebuttal);
@@ -130,12 +135,26 @@ pub fn manager_request_deflected(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit
     vec![]
 }
 
+/// Does a turn's hand-off say where to ("to our fraud team", "naar de planning"), not just
+/// that it happens ("I'm transferring you now")?
+fn names_destination(t: &TaggedTurn) -> bool {
+    t.tags.iter().filter(|x| x.act == Act::Handoff).any(|x| {
+        let norm = &t.sentences[x.sentence].norm;
+        let span = &norm[x.offset.min(norm.len())..x.end.min(norm.len())];
+        [" to ", " naar ", " met ", " aan "]
+            .iter()
+            .any(|p| span.contains(p))
+    })
+}
+
 pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
     let stop = &lexicon(tt.lang).stopwords;
     let mut customer_words = CustomerWords::default();
     let mut handoffs: Vec<(usize, usize)> = Vec::new();
     let mut unbriefed: Option<(usize, usize)> = None;
     let mut last_handoff_turn: Option<usize> = None;
+    // The words of the last hand-off's sentences: where it sent the customer.
+    let mut last_target: Vec<&str> = Vec::new();
     for t in &tt.turns {
         match t.role {
             Role::Customer => {
@@ -168,14 +187,21 @@ pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                     continue;
                 }
                 // A hand-off announced again after only a short "okay" from the customer is the
-                // same one; after a colleague came on the line it is another.
+                // same one; after a colleague came on the line, or to somewhere else ("…to our
+                // protection team." "Okay." "…to Gareth on our conveyancing desk"), another.
+                let target: Vec<&str> = sentences
+                    .iter()
+                    .flat_map(|&s| content_words(&t.sentences[s].norm, stop))
+                    .collect();
                 let same_as_last = last_handoff_turn.is_some_and(|l| {
                     tt.turns[l + 1..t.index].iter().all(|x| match x.role {
                         Role::Customer => x.words < 6,
                         Role::Other => false,
                         _ => true,
                     })
-                });
+                }) && (!names_destination(t)
+                    || target.iter().any(|w| last_target.contains(w)));
+                last_target = target;
                 if !same_as_last {
                     for &s in &sentences {
                         handoffs.push((t.index, s));

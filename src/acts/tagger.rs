@@ -798,9 +798,9 @@ fn classify_agent(turn: &mut TaggedTurn) {
             }
         }
         // Solution forms: in a question only an offer solves ("Did you reset it?" asks).
-        // A look-up, hand-off, hold or haste phrase overlapping a solution form is what it
-        // is ("I've checked", "ik ga u doorverbinden", "ik ga het kort houden"), not a
-        // solution.
+        // A look-up, hand-off, hold, haste or courtesy phrase overlapping a solution form is
+        // what it is ("I've checked", "ik ga u doorverbinden", "ik ga het kort houden",
+        // "neemt u rustig de tijd"), not a solution.
         let blockers: Vec<(usize, usize)> = turn
             .tags
             .iter()
@@ -814,6 +814,7 @@ fn classify_agent(turn: &mut TaggedTurn) {
                             | Act::Hold
                             | Act::Haste
                             | Act::Refusal
+                            | Act::Courtesy
                     )
             })
             .map(|t| (t.offset, t.end))

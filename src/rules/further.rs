@@ -92,7 +92,23 @@ pub fn manager_request_deflected(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit
         .iter()
         .filter(|t| t.role == Role::Customer && t.has(Act::ManagerRequest))
     {
-        let Some(a) = next_real_agent_turn(tt, c.index) else {
+        // The reply: the next agent turn that does something, or that says something of
+        // its own ("There's honestly no point. A manager works to the same terms…") rather
+        // than only holding or checking.
+        let reply = tt.turns[c.index + 1..]
+            .iter()
+            .filter(|t| t.role == Role::Agent)
+            .find(|t| {
+                t.words >= 6
+                    && !t
+                        .tags
+                        .iter()
+                        .any(|x| matches!(x.act, Act::Hold | Act::LookUp | Act::Verification))
+            });
+        let Some(a) = next_real_agent_turn(tt, c.index)
+            .filter(|r| reply.is_none_or(|p| r.index <= p.index))
+            .or(reply)
+        else {
             continue;
         };
         // A takeover or callback counts unless it is part of the refusal ("There's no

@@ -192,3 +192,104 @@ fn broken_rule_files_name_file_and_line() {
         assert!(stderr(&o).contains(&want), "{name}: {}", stderr(&o));
     }
 }
+
+/// The scan leaves agent-side acts out on customer turns, since no built-in rule reads them
+/// there; a user rule that does read one there still sees it, and `acts` shows them all.
+#[test]
+fn a_rule_reading_an_agent_side_act_on_customer_turns_still_sees_it() {
+    let dir = tempdir("customer-solutions");
+    write(
+        &dir,
+        "call.txt",
+        "Agent: Good morning, Northbank, how can I help?\nCustomer: I have reset the router twice and it still drops.\nAgent: When did it start?\nCustomer: Monday.\n",
+    );
+    write(
+        &dir,
+        "pack/customer-tried.toml",
+        r#"id = "customer-tried"
+severity = "info"
+category = "process"
+detector = "pattern"
+
+[pattern]
+role = "customer"
+acts = ["solution"]
+
+[summary]
+en = "The customer already tried a fix."
+nl = "De klant probeerde al een oplossing."
+
+[message]
+en = "The customer says what they already tried."
+nl = "De klant vertelt wat hij al probeerde."
+
+[advice]
+en = "Ask what happened when they tried it."
+nl = "Vraag wat er gebeurde toen hij het probeerde."
+
+[doc.en]
+what = "The customer tells what they already did to fix it."
+why = "It says where to start exploring."
+example = "Customer: I have reset the router twice."
+better = "Agent: What happened after you reset it?"
+exceptions = "None."
+
+[doc.nl]
+what = "De klant vertelt wat hij al deed om het op te lossen."
+why = "Het zegt waar het doorvragen kan beginnen."
+example = "Klant: Ik heb de router al twee keer opnieuw opgestart."
+better = "Medewerker: Wat gebeurde er nadat u hem opnieuw opstartte?"
+exceptions = "Geen."
+
+[[examples]]
+lang = "en"
+expect = "fire"
+turn = 2
+transcript = """
+Agent: Good morning, Northbank, how can I help?
+Customer: I have reset the router twice and it still drops.
+"""
+
+[[examples]]
+lang = "nl"
+expect = "fire"
+turn = 2
+transcript = """
+Agent: Goedemorgen, Northbank, waarmee kan ik u helpen?
+Klant: Ik heb de router al twee keer opnieuw opgestart en hij valt nog steeds weg.
+"""
+
+[[examples]]
+lang = "en"
+expect = "pass"
+transcript = """
+Agent: Good morning, Northbank, how can I help?
+Customer: My internet keeps dropping in the evening.
+"""
+
+[[examples]]
+lang = "nl"
+expect = "pass"
+transcript = """
+Agent: Goedemorgen, Northbank, waarmee kan ik u helpen?
+Klant: Mijn internet valt 's avonds steeds weg.
+"""
+"#,
+    );
+    let o = run_in(&dir, &["check", "--rules", "pack", "call.txt"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("call.txt:2: info customer-tried"),
+        "{out}{}",
+        stderr(&o)
+    );
+    // `acts` tags every act on every turn.
+    let o = run_in(&dir, &["acts", "call.txt"]);
+    let out = stdout(&o);
+    let customer = out
+        .lines()
+        .skip_while(|l| !l.contains("customer I have reset"))
+        .nth(1)
+        .unwrap_or("");
+    assert!(customer.contains("solution"), "{out}");
+}

@@ -188,6 +188,8 @@ struct Flags {
     end: u32,
     /// Runs anchored at its literals.
     anchored: bool,
+    /// Its act, as a bit (see `Scratch::skip`).
+    act: u64,
 }
 
 /// The `starts` and `ends` tables of the build script as owned sets.
@@ -324,6 +326,9 @@ impl Pattern {
 /// Reusable buffers for `Lexicon::scan`.
 #[derive(Default)]
 pub struct Scratch {
+    /// Acts (as bits, `Act::bit`) whose patterns the scan does not try: set by the caller
+    /// for the sentence at hand.
+    pub skip: u64,
     seen: Vec<u64>,
     /// Gates open in the current sentence.
     open: Vec<u64>,
@@ -451,8 +456,10 @@ impl Lexicon {
                 gate: gate.unwrap_or(NO_GATE),
                 end,
                 anchored,
+                act: 0,
             });
             let act = Act::from_str(&act).map_err(|_| anyhow!("{origin}: unknown act '{act}'"))?;
+            flags.last_mut().expect("pushed above").act = act.bit();
             patterns.push(Pattern {
                 act,
                 source,
@@ -537,7 +544,7 @@ impl Lexicon {
                 .iter()
                 .flat_map(|&(lit, _)| self.literal_lists.patterns(lit));
             for &i in self.always.iter().chain(hit) {
-                if self.may_match(i, &open, trimmed) {
+                if self.may_match(i, &open, trimmed, 0) {
                     mark(i, &mut need);
                 }
             }
@@ -577,14 +584,15 @@ impl Lexicon {
         // Patterns whose gate stayed shut cannot match.
         let open = &scratch.open;
         let trimmed = prep::trim_junk(norm.as_bytes());
+        let skip = scratch.skip;
         for &i in &self.always {
-            if self.may_match(i, open, trimmed) {
+            if self.may_match(i, open, trimmed, skip) {
                 scratch.candidates.push(i);
             }
         }
         for &(lit, start) in &scratch.matches {
             for &i in self.literal_lists.patterns(lit) {
-                if !self.may_match(i, open, trimmed) {
+                if !self.may_match(i, open, trimmed, skip) {
                     continue;
                 }
                 if self.flags[i as usize].anchored {
@@ -673,11 +681,13 @@ impl Lexicon {
 
     /// Can pattern `i` match a sentence whose `open` gates are known and which ends with
     /// `trimmed` (the sentence without trailing `prep::END_JUNK`)? Not when it has a gate
-    /// that stayed shut, or must end with literals the sentence does not end with.
+    /// that stayed shut, or must end with literals the sentence does not end with. And it
+    /// is not tried when its act is one of those to `skip`.
     #[inline(always)]
-    fn may_match(&self, i: u32, open: &[u64], trimmed: &[u8]) -> bool {
+    fn may_match(&self, i: u32, open: &[u64], trimmed: &[u8], skip: u64) -> bool {
         let f = self.flags[i as usize];
-        (f.gate == NO_GATE || open[f.gate as usize / 64] & (1 << (f.gate % 64)) != 0)
+        f.act & skip == 0
+            && (f.gate == NO_GATE || open[f.gate as usize / 64] & (1 << (f.gate % 64)) != 0)
             && (f.end == NO_GATE || self.end_sets[f.end as usize].ends(trimmed))
     }
 
@@ -930,6 +940,34 @@ pub(crate) fn test_sentences(dirs: &[&str]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Acts the caller asks to skip are not tried; the others are found as before.
+    #[test]
+    fn skipped_acts_are_not_tried() {
+        let lex = Lexicon::builtin(Lang::En);
+        let s = normalise("Okay, I'll send you a new card today.");
+        let acts = |skip: u64| {
+            let mut sc = Scratch {
+                skip,
+                ..Scratch::default()
+            };
+            let mut out = Vec::new();
+            lex.scan(&s, &mut sc, &mut out);
+            out.into_iter().map(|(a, _, _)| a).collect::<Vec<Act>>()
+        };
+        let all = acts(0);
+        assert!(all.contains(&Act::Solution), "{all:?}");
+        assert!(all.contains(&Act::Agreement), "{all:?}");
+        let some = acts(Act::Solution.bit());
+        assert!(!some.contains(&Act::Solution), "{some:?}");
+        assert_eq!(
+            some,
+            all.iter()
+                .copied()
+                .filter(|&a| a != Act::Solution)
+                .collect::<Vec<_>>()
+        );
+    }
 
     #[test]
     fn normalise_folds_and_joins_clitics() {

@@ -11,6 +11,7 @@ pub mod tagger;
 use crate::transcript::Lang;
 use anyhow::Result;
 use lexicon::Lexicon;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 pub use tagger::{tag, Sentence, Tag, TaggedTranscript, TaggedTurn};
@@ -22,6 +23,10 @@ macro_rules! acts {
         pub enum Act { $($variant),* }
 
         impl Act {
+            /// The act as a bit of a mask (there are fewer than 64).
+            pub fn bit(self) -> u64 {
+                1 << (self as u32)
+            }
             pub fn name(self) -> &'static str {
                 match self { $(Act::$variant => $name),* }
             }
@@ -91,6 +96,53 @@ acts! {
     // Set by structure, never by a pattern.
     Summary => "summary",
     Question => "question",
+}
+
+/// Acts that only the agent's side of the analysis reads. A customer's turn is not scanned
+/// for them (a third of the searches of a batch) unless a loaded rule asks for one there
+/// (`need_on_customer`) or everything is to be shown (`tag_everything`).
+const AGENT_SIDE: [Act; 20] = [
+    Act::Solution,
+    Act::Offer,
+    Act::Choice,
+    Act::Verification,
+    Act::Courtesy,
+    Act::Answer,
+    Act::LookUp,
+    Act::Hold,
+    Act::SummaryCue,
+    Act::SummaryLead,
+    Act::CheckTag,
+    Act::ClosingRecap,
+    Act::DismissedEmpathy,
+    Act::Refusal,
+    Act::NextStep,
+    Act::Handoff,
+    Act::HandoffBrief,
+    Act::Haste,
+    Act::Probe,
+    Act::Acknowledgement,
+];
+
+/// Acts that loaded rules read on customer turns, as bits; all bits to tag everything.
+static CUSTOMER_NEEDS: AtomicU64 = AtomicU64::new(0);
+
+/// A loaded rule reads these acts on customer turns.
+pub fn need_on_customer(acts: &[Act]) {
+    for a in acts {
+        CUSTOMER_NEEDS.fetch_or(a.bit(), Ordering::Relaxed);
+    }
+}
+
+/// Tag every act on every turn (`callcoach acts` shows them all).
+pub fn tag_everything() {
+    CUSTOMER_NEEDS.store(u64::MAX, Ordering::Relaxed);
+}
+
+/// The acts a customer's turn is not scanned for.
+fn customer_skip() -> u64 {
+    let agent_side = AGENT_SIDE.iter().fold(0, |m, a| m | a.bit());
+    agent_side & !CUSTOMER_NEEDS.load(Ordering::Relaxed)
 }
 
 static NL: OnceLock<Lexicon> = OnceLock::new();
@@ -290,6 +342,19 @@ mod tests {
             "u u u uw a a",
         ] {
             assert_eq!(detect_language([text].into_iter()), plain(text), "{text}");
+        }
+    }
+
+    /// Every act has a bit of its own in a u64 mask.
+    #[test]
+    fn acts_fit_a_mask() {
+        let names = Act::all_names();
+        assert!(names.len() <= 64, "{} acts", names.len());
+        let mut seen = 0u64;
+        for n in names {
+            let b = <Act as std::str::FromStr>::from_str(n).unwrap().bit();
+            assert_eq!(seen & b, 0, "{n}");
+            seen |= b;
         }
     }
 

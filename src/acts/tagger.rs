@@ -334,7 +334,13 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
         })
         .collect();
     lex.warm_up(split.iter().flatten().map(|(_, n)| n.as_str()));
+    let customer_skip = super::customer_skip();
     for ((index, turn), split) in t.turns.iter().enumerate().zip(split) {
+        lexscratch.skip = if turn.role() == Role::Customer {
+            customer_skip
+        } else {
+            0
+        };
         let mut sentences = Vec::new();
         let mut tags = Vec::new();
         let mut words = 0;
@@ -398,6 +404,7 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
         sort_tags(&mut tt);
         turns.push(tt);
     }
+    lexscratch.skip = 0;
     LEX_SCRATCH.with_borrow_mut(|s| s[slot] = lexscratch);
     let kind = t.kind.unwrap_or_else(|| guess_kind(&turns));
     let mut tagged = TaggedTranscript {

@@ -15,6 +15,8 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<i32> {
+    // Every act on every turn, including those no rule reads there.
+    acts::tag_everything();
     for t in formats::read_path(&a.file, &a.input.read_options())? {
         let tt = acts::tag(&t, a.input.lang);
         println!(

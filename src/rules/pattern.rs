@@ -82,6 +82,10 @@ impl Compiled {
                 "[pattern] needs 'acts', or patterns for both 'nl' and 'en'".into(),
             ));
         }
+        if role == Role::Customer {
+            // The scan leaves some acts out on customer turns unless a rule reads them.
+            crate::acts::need_on_customer(&acts);
+        }
         Ok(Compiled {
             role,
             acts,

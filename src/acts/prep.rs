@@ -292,16 +292,17 @@ fn useful_gate(v: &[Vec<u8>], trigger: &[Vec<u8>]) -> bool {
         && v != t.as_slice()
 }
 
-/// The literals every match of `hir` starts with, when that is a short finite set.
-fn prefix_set(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+/// The literals every match of `hir` starts with, sorted and without repeats, when the
+/// extractor finds a finite set within these limits.
+fn prefix_literals(hir: &Hir, class: usize, len: usize, total: usize) -> Option<Vec<Vec<u8>>> {
     let mut ex = Extractor::new();
     ex.kind(ExtractKind::Prefix)
-        .limit_class(4)
+        .limit_class(class)
         .limit_repeat(4)
-        .limit_literal_len(MAX_GATE_LITERAL)
-        .limit_total(200);
-    let seq = ex.extract(hir);
-    let mut v: Vec<Vec<u8>> = seq
+        .limit_literal_len(len)
+        .limit_total(total);
+    let mut v: Vec<Vec<u8>> = ex
+        .extract(hir)
         .literals()?
         .iter()
         .map(|l| l.as_bytes().to_vec())
@@ -309,6 +310,11 @@ fn prefix_set(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     v.sort();
     v.dedup();
     Some(v)
+}
+
+/// The literals every match of `hir` starts with, when that is a short finite set.
+fn prefix_set(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    prefix_literals(hir, 4, MAX_GATE_LITERAL, 200)
 }
 
 /// Literals of a `starts` or `ends` set are at most this long (longer ones are cut).
@@ -320,21 +326,8 @@ const MAX_EDGE_LITERALS: usize = 256;
 /// The literals every match of `hir` starts with, cut to `MAX_EDGE_LITERAL` bytes, when
 /// that is a finite set without an empty literal.
 fn start_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    let mut ex = Extractor::new();
-    ex.kind(ExtractKind::Prefix)
-        .limit_class(12)
-        .limit_repeat(4)
-        .limit_literal_len(MAX_EDGE_LITERAL)
-        // Before cutting and merging, a set may be several times its final size.
-        .limit_total(4 * MAX_EDGE_LITERALS);
-    let mut v: Vec<Vec<u8>> = ex
-        .extract(hir)
-        .literals()?
-        .iter()
-        .map(|l| l.as_bytes().to_vec())
-        .collect();
-    v.sort();
-    v.dedup();
+    // Before cutting and merging, a set may be several times its final size.
+    let v = prefix_literals(hir, 12, MAX_EDGE_LITERAL, 4 * MAX_EDGE_LITERALS)?;
     (!v.is_empty() && v.len() <= MAX_EDGE_LITERALS && v.iter().all(|l| !l.is_empty())).then_some(v)
 }
 

@@ -452,14 +452,13 @@ impl Lexicon {
                 }
                 None => NO_GATE,
             };
+            let act = Act::from_str(&act).map_err(|_| anyhow!("{origin}: unknown act '{act}'"))?;
             flags.push(Flags {
                 gate: gate.unwrap_or(NO_GATE),
                 end,
                 anchored,
-                act: 0,
+                act: act.bit(),
             });
-            let act = Act::from_str(&act).map_err(|_| anyhow!("{origin}: unknown act '{act}'"))?;
-            flags.last_mut().expect("pushed above").act = act.bit();
             patterns.push(Pattern {
                 act,
                 source,

@@ -404,7 +404,6 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
         sort_tags(&mut tt);
         turns.push(tt);
     }
-    lexscratch.skip = 0;
     LEX_SCRATCH.with_borrow_mut(|s| s[slot] = lexscratch);
     let kind = t.kind.unwrap_or_else(|| guess_kind(&turns));
     let mut tagged = TaggedTranscript {

@@ -80,7 +80,7 @@ pub fn missing_follow_up(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
 }
 
 /// Agent turns that only verify, hold, look up or say "okay" are passed over.
-fn does_more(t: &TaggedTurn) -> bool {
+pub fn does_more(t: &TaggedTurn) -> bool {
     t.tags.iter().any(|x| {
         matches!(
             x.act,

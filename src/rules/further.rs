@@ -1,6 +1,6 @@
 //! Further call rules: the unheard customer, a deflected manager request, hand-offs.
 
-use super::core::next_real_agent_turn;
+use super::core::{does_more, next_real_agent_turn};
 use super::{Hit, RuleSpec};
 use crate::acts::lexicon::{WordRefs, Words};
 use crate::acts::tagger::{content_words, CustomerWords};
@@ -95,19 +95,17 @@ pub fn manager_request_deflected(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit
         // The reply: the next agent turn that does something, or that says something of
         // its own ("There's honestly no point. A manager works to the same terms…") rather
         // than only holding or checking.
-        let reply = tt.turns[c.index + 1..]
+        let Some(a) = tt.turns[c.index + 1..]
             .iter()
             .filter(|t| t.role == Role::Agent)
             .find(|t| {
-                t.words >= 6
-                    && !t
-                        .tags
-                        .iter()
-                        .any(|x| matches!(x.act, Act::Hold | Act::LookUp | Act::Verification))
-            });
-        let Some(a) = next_real_agent_turn(tt, c.index)
-            .filter(|r| reply.is_none_or(|p| r.index <= p.index))
-            .or(reply)
+                does_more(t)
+                    || (t.words >= 6
+                        && !t
+                            .tags
+                            .iter()
+                            .any(|x| matches!(x.act, Act::Hold | Act::LookUp | Act::Verification)))
+            })
         else {
             continue;
         };

@@ -290,3 +290,54 @@ fn output_is_written_atomically_and_fail_on_is_opt_in() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!Path::new(&bad).exists());
 }
+
+#[test]
+fn missing_paths_linked_folders_and_oversized_files() {
+    let dir = tempdir("score-paths-kinds");
+    let real = dir.join("real");
+    std::fs::create_dir_all(&real).unwrap();
+    std::fs::copy(example("en-refund-call.txt"), real.join("a.txt")).unwrap();
+    std::fs::copy(example("nl-internet-storing.txt"), real.join("big.txt")).unwrap();
+    let linked = dir.join("linked");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&real, &linked).unwrap();
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(&linked).unwrap();
+    std::fs::copy(example("en-refund-call.txt"), dir.join("own.txt")).unwrap();
+    let missing = dir.join("gone.txt");
+    let size = std::fs::metadata(real.join("a.txt")).unwrap().len();
+    let o = run(&[
+        "score",
+        "--format",
+        "csv",
+        "--max-size",
+        &size.to_string(),
+        linked.to_str().unwrap(),
+        missing.to_str().unwrap(),
+        dir.join("own.txt").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let out = stdout(&o);
+    let rows = csv_rows(&out);
+    let header: Vec<&str> = out.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (score, error) = (col("score"), col("error"));
+    let row = |end: &str| rows.iter().find(|r| r[0].ends_with(end)).cloned();
+    // A folder reached through a link is walked like any other.
+    #[cfg(unix)]
+    {
+        let a = row("linked/a.txt").expect("the linked folder is walked");
+        assert!(!a[score].is_empty() && a[error].is_empty(), "{a:?}");
+        let big = row("linked/big.txt").expect("its other file too");
+        assert!(big[error].contains("larger than the limit"), "{big:?}");
+    }
+    let gone = row("gone.txt").expect("a row for the missing file");
+    assert_eq!(gone[error], "no such file or folder");
+    assert!(!row("own.txt").unwrap()[score].is_empty());
+    // Input order: the folder's files, then the missing one, then the last file.
+    let order: Vec<usize> = ["a.txt", "gone.txt", "own.txt"]
+        .iter()
+        .map(|e| rows.iter().position(|r| r[0].ends_with(e)).unwrap())
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+}

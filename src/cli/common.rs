@@ -122,7 +122,14 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         if name.starts_with('.') {
             continue;
         }
-        if p.is_dir() {
+        // The entry's type comes with the listing; only a symbolic link needs a look at
+        // what it points to.
+        let dir = match e.file_type() {
+            Ok(t) if t.is_symlink() => p.is_dir(),
+            Ok(t) => t.is_dir(),
+            Err(_) => p.is_dir(),
+        };
+        if dir {
             walk(&p, out);
         } else if is_transcript_name(&name) || is_training_markdown(&p) {
             out.push(p);

@@ -149,6 +149,9 @@ impl Ctx {
             Work::File(p) => {
                 let name = p.display().to_string();
                 match formats::read_path(p, &self.read) {
+                    Err(_) if !p.exists() => {
+                        vec![Row::error(name, "no such file or folder".to_string())]
+                    }
                     Err(e) => vec![Row::error(name, format!("{e:#}"))],
                     Ok(ts) => {
                         let many = ts.len() > 1;
@@ -286,9 +289,16 @@ struct Feeder<'a> {
     force_lines: bool,
     force_whole: bool,
     stdin_used: bool,
+    /// Count the bytes of whole files (for the progress bar; a look at each file).
+    sizes: bool,
 }
 
 impl<'a> Feeder<'a> {
+    /// Might this file be JSON Lines, by its name and the options?
+    fn may_be_lines(&self, p: &Path) -> bool {
+        self.force_lines || (!self.force_whole && lines_ext(p).is_some())
+    }
+
     /// Is this file JSON Lines (to be streamed line by line)?
     fn is_lines(&self, p: &Path, f: &mut std::fs::File) -> bool {
         if self.force_lines {
@@ -297,13 +307,9 @@ impl<'a> Feeder<'a> {
         if self.force_whole {
             return false;
         }
-        let ext = p
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        if !matches!(ext.as_str(), "jsonl" | "ndjson" | "json") {
+        let Some(ext) = lines_ext(p) else {
             return false;
-        }
+        };
         let mut head = vec![0u8; 64 * 1024];
         let n = read_up_to(f, &mut head).unwrap_or(0);
         head.truncate(n);
@@ -374,6 +380,14 @@ impl<'a> Feeder<'a> {
                 ));
                 continue;
             }
+            if !self.may_be_lines(&p) {
+                // Read whole by a worker, which reports a file it cannot read.
+                if self.sizes {
+                    bytes += std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+                }
+                chunk.push(Work::File(p));
+                continue;
+            }
             let size = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
             match std::fs::File::open(&p) {
                 Err(e) if !p.exists() => {
@@ -401,6 +415,12 @@ impl<'a> Feeder<'a> {
         }
         bytes
     }
+}
+
+/// The extension of a file that may be JSON Lines (lower case), if it has one.
+fn lines_ext(p: &Path) -> Option<String> {
+    let ext = p.extension()?.to_string_lossy().to_ascii_lowercase();
+    matches!(ext.as_str(), "jsonl" | "ndjson" | "json").then_some(ext)
 }
 
 fn read_up_to(f: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -470,7 +490,9 @@ pub fn run(a: Args) -> Result<i32> {
             inputs.extend(expand_inputs(std::slice::from_ref(p)));
         }
     }
-    let total_bytes: Option<u64> = if inputs.iter().any(|p| p.as_os_str() == "-") {
+    let show = !a.quiet && std::io::stderr().is_terminal();
+    // Sizes only feed the progress bar: without one, no file is looked at twice.
+    let total_bytes: Option<u64> = if !show || inputs.iter().any(|p| p.as_os_str() == "-") {
         None
     } else {
         Some(
@@ -481,7 +503,6 @@ pub fn run(a: Args) -> Result<i32> {
                 .sum(),
         )
     };
-    let show = !a.quiet && std::io::stderr().is_terminal();
     let mut progress = Progress::new(total_bytes, show);
 
     let mut sink: Box<dyn Sink> = match a.format {
@@ -527,6 +548,7 @@ pub fn run(a: Args) -> Result<i32> {
         force_lines: ctx.read.format.as_deref() == Some("jsonl"),
         force_whole: ctx.read.format.as_deref().is_some_and(|f| f != "jsonl"),
         stdin_used: false,
+        sizes: show,
     };
     let mut failing = false;
     let result = (|| -> Result<()> {

@@ -147,7 +147,10 @@ pub fn format_names() -> Vec<&'static str> {
 
 /// Read a file from disk (size-checked) and parse it.
 pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<Vec<Transcript>> {
-    let meta = std::fs::metadata(path).map_err(|e| anyhow::anyhow!("cannot read: {e}"))?;
+    let cannot = |e: std::io::Error| anyhow::anyhow!("cannot read: {e}");
+    // One look up of the path: a batch reads thousands of small files.
+    let mut f = std::fs::File::open(path).map_err(cannot)?;
+    let meta = f.metadata().map_err(cannot)?;
     if meta.is_dir() {
         bail!("is a directory");
     }
@@ -159,15 +162,41 @@ pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<Vec<Transcript>> {
             limit
         );
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
-        .map_err(|e| anyhow::anyhow!("cannot read: {e}"))?;
+    let bytes = read_sized(&mut f, meta.len(), limit).map_err(cannot)?;
     if markdown::is_markdown_path(path) {
         // Training material: the transcripts are the ```transcript blocks.
         return markdown::parse(decode(&bytes)?, &path.display().to_string(), opts);
     }
     parse_bytes(&bytes, &path.display().to_string(), opts)
+}
+
+/// The bytes of a file of `size` bytes (as its metadata says), at most `limit + 1` (one
+/// more tells the caller it is too large). A regular file's short read is its end, so a
+/// file that did not change costs one read, not a second one to meet the end.
+fn read_sized(f: &mut std::fs::File, size: u64, limit: u64) -> std::io::Result<Vec<u8>> {
+    let want = size.min(limit) as usize + 1;
+    let mut bytes = vec![0u8; want];
+    let mut n = 0;
+    while n < want {
+        match f.read(&mut bytes[n..]) {
+            Ok(0) => break,
+            Ok(k) => {
+                n += k;
+                if n < want && n >= size as usize {
+                    // Short of what was asked, with all the metadata promised: the end.
+                    break;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(n);
+    if n == want {
+        // The file grew since its size was read: the rest, up to the limit.
+        f.take(limit + 1 - n as u64).read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
 }
 
 /// Decode bytes as UTF-8 text (a BOM is dropped), with a clear error for binary input.
@@ -266,4 +295,30 @@ pub(crate) fn speaker_texts(t: &Transcript) -> Vec<(&str, &str)> {
         .iter()
         .map(|x| (x.speaker.as_str(), x.text.as_str()))
         .collect()
+}
+
+#[cfg(test)]
+mod read_tests {
+    use super::read_sized;
+    use std::io::Write;
+
+    #[test]
+    fn a_file_reads_whole_whatever_its_metadata_said() {
+        let p = std::env::temp_dir().join(format!("callcoach-read-{}.txt", std::process::id()));
+        std::fs::File::create(&p)
+            .unwrap()
+            .write_all(b"0123456789")
+            .unwrap();
+        let read = |size: u64, limit: u64| {
+            read_sized(&mut std::fs::File::open(&p).unwrap(), size, limit).unwrap()
+        };
+        // As stated, grown since (stated smaller), shrunk since (stated larger).
+        assert_eq!(read(10, 100), b"0123456789");
+        assert_eq!(read(3, 100), b"0123456789");
+        assert_eq!(read(20, 100), b"0123456789");
+        // Over the limit: one byte more than it, so the caller can tell.
+        assert_eq!(read(3, 5), b"012345");
+        assert_eq!(read(0, 0), b"0");
+        std::fs::remove_file(&p).unwrap();
+    }
 }

@@ -179,6 +179,80 @@ impl LiteralLists {
     }
 }
 
+/// What the literal pass does at each state of its automaton that ends literals: opens the
+/// gates of those literals, and lists those that stand for patterns with where they start.
+/// One look-up a state instead of one per literal and list. Made for the acts a scan skips:
+/// a literal whose patterns are all skipped is left out, and a gate only they use.
+#[derive(Default)]
+struct StateReports {
+    /// Per state: where its gates start in `items`, how many, how many (literal, length)
+    /// pairs follow them.
+    at: Vec<(u32, u16, u16)>,
+    items: Vec<u32>,
+}
+
+impl StateReports {
+    /// The `k`th reporting state, reached with the byte before `end`.
+    #[inline(never)]
+    fn report(&self, k: usize, end: usize, open: &mut [u64], matches: &mut Vec<(u32, usize)>) {
+        let (at, gates, pairs) = self.at[k];
+        let items = &self.items[at as usize..];
+        for &g in &items[..gates as usize] {
+            open[g as usize / 64] |= 1 << (g % 64);
+        }
+        for pair in items[gates as usize..].chunks_exact(2).take(pairs as usize) {
+            matches.push((pair[0], end - pair[1] as usize));
+        }
+    }
+
+    fn new(dfa: &LiteralDfa, lists: &LiteralLists, flags: &[Flags], skip: u64) -> StateReports {
+        let gate_count = flags
+            .iter()
+            .filter(|f| f.gate != NO_GATE)
+            .map(|f| f.gate as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let mut used = vec![false; gate_count];
+        for f in flags
+            .iter()
+            .filter(|f| f.gate != NO_GATE && f.act & skip == 0)
+        {
+            used[f.gate as usize] = true;
+        }
+        let mut r = StateReports::default();
+        let mut gates = Vec::new();
+        for k in 0..dfa.reporting_states() {
+            let start = r.items.len() as u32;
+            gates.clear();
+            for &lit in dfa.state_literals(k) {
+                gates.extend(
+                    lists
+                        .gates(lit)
+                        .iter()
+                        .filter(|&&g| used.get(g as usize).copied().unwrap_or(false)),
+                );
+            }
+            gates.sort_unstable();
+            gates.dedup();
+            r.items.extend_from_slice(&gates);
+            let mut pairs = 0u16;
+            for &lit in dfa.state_literals(k) {
+                let live = lists
+                    .patterns(lit)
+                    .iter()
+                    .any(|&p| flags[p as usize].act & skip == 0);
+                if live {
+                    r.items.push(lit);
+                    r.items.push(dfa.literal_len(lit) as u32);
+                    pairs += 1;
+                }
+            }
+            r.at.push((start, gates.len() as u16, pairs));
+        }
+        r
+    }
+}
+
 /// What the scan checks before it runs a pattern.
 #[derive(Clone, Copy)]
 struct Flags {
@@ -227,6 +301,10 @@ pub struct Lexicon {
     pub stopwords: Words,
     /// Transcripts warmed up so far (see `warm_up`).
     warmed: AtomicUsize,
+    /// The literal pass's reports for a scan that skips nothing.
+    reports: StateReports,
+    /// Those for the first other set of skipped acts a scan asks for (a customer's turn).
+    reports_skipping: OnceLock<(u64, StateReports)>,
 }
 
 struct Pattern {
@@ -485,7 +563,13 @@ impl Lexicon {
                     .map_err(|e| anyhow!("{origin}: literal prefilter: {e}"))?,
             )
         };
+        let reports = prefilter
+            .as_ref()
+            .map(|d| StateReports::new(d, &literal_lists, &flags, 0))
+            .unwrap_or_default();
         Ok(Lexicon {
+            reports,
+            reports_skipping: OnceLock::new(),
             flags,
             starts,
             end_sets,
@@ -537,7 +621,7 @@ impl Lexicon {
         // occur, where their gate opens.
         let (mut open, mut matches) = (Vec::new(), Vec::new());
         for s in sentences {
-            self.find_literals(s, &mut open, &mut matches);
+            self.find_literals(s, 0, &mut open, &mut matches);
             let trimmed = prep::trim_junk(s.as_bytes());
             let hit = matches
                 .iter()
@@ -579,7 +663,7 @@ impl Lexicon {
         scratch.seen.resize(words, 0);
         scratch.candidates.clear();
         scratch.hits.clear();
-        self.find_literals(norm, &mut scratch.open, &mut scratch.matches);
+        self.find_literals(norm, scratch.skip, &mut scratch.open, &mut scratch.matches);
         // Patterns whose gate stayed shut cannot match.
         let open = &scratch.open;
         let trimmed = prep::trim_junk(norm.as_bytes());
@@ -662,20 +746,38 @@ impl Lexicon {
 
     /// The literal pass over a sentence: sets in `open` the gates its literals open, and
     /// lists in `matches` (literal, start) for the literals that stand for patterns.
-    fn find_literals(&self, s: &str, open: &mut Vec<u64>, matches: &mut Vec<(u32, usize)>) {
+    fn find_literals(
+        &self,
+        s: &str,
+        skip: u64,
+        open: &mut Vec<u64>,
+        matches: &mut Vec<(u32, usize)>,
+    ) {
         open.clear();
         open.resize(self.gate_count.div_ceil(64), 0);
         matches.clear();
         let Some(dfa) = &self.prefilter else { return };
-        dfa.for_each(s.as_bytes(), |lit, start| {
-            let lists = &self.literal_lists;
-            for &g in lists.gates(lit) {
-                open[g as usize / 64] |= 1 << (g % 64);
-            }
-            if !lists.patterns(lit).is_empty() {
-                matches.push((lit, start));
-            }
+        let reports = self.reports_for(skip);
+        dfa.for_each_state(s.as_bytes(), |k, end| reports.report(k, end, open, matches));
+    }
+
+    /// The literal pass's reports for a scan that skips these acts.
+    fn reports_for(&self, skip: u64) -> &StateReports {
+        if skip == 0 {
+            return &self.reports;
+        }
+        let (mask, reports) = self.reports_skipping.get_or_init(|| {
+            let r = self
+                .prefilter
+                .as_ref()
+                .map(|d| StateReports::new(d, &self.literal_lists, &self.flags, skip));
+            (skip, r.unwrap_or_default())
         });
+        if *mask == skip {
+            reports
+        } else {
+            &self.reports
+        }
     }
 
     /// Can pattern `i` match a sentence whose `open` gates are known and which ends with
@@ -966,6 +1068,40 @@ mod tests {
                 .filter(|&a| a != Act::Solution)
                 .collect::<Vec<_>>()
         );
+    }
+
+    /// A scan that skips acts finds what a full scan finds, less those acts, on every
+    /// sentence of the examples and corpora, whichever set of acts it skips first (its
+    /// literal reports are made for that set; another set uses the full ones).
+    #[test]
+    fn skipping_scans_find_the_rest_as_before() {
+        let sentences = test_sentences(&["examples", "../shared/corpus/dev"]);
+        assert!(sentences.len() > 20);
+        let masks = [
+            crate::acts::customer_skip(),
+            Act::Solution.bit() | Act::Offer.bit(),
+            Act::Agreement.bit(),
+        ];
+        for lang in [Lang::En, Lang::Nl] {
+            let lex = Lexicon::builtin(lang);
+            let mut full = Scratch::default();
+            for skip in masks {
+                let mut sc = Scratch {
+                    skip,
+                    ..Scratch::default()
+                };
+                let mut checked = 0;
+                for s in &sentences {
+                    let (mut all, mut some) = (Vec::new(), Vec::new());
+                    lex.scan(s, &mut full, &mut all);
+                    lex.scan(s, &mut sc, &mut some);
+                    all.retain(|(a, _, _)| a.bit() & skip == 0);
+                    assert_eq!(some, all, "{lang:?}, skipping {skip:#x}: {s:?}");
+                    checked += usize::from(!some.is_empty());
+                }
+                assert!(checked > 10, "{lang:?}: only {checked} sentences with acts");
+            }
+        }
     }
 
     #[test]

@@ -188,6 +188,36 @@ impl LiteralDfa {
         }
     }
 
+    /// Calls `found(k, end)` where the pass reaches the `k`th state that ends literals (see
+    /// `state_literals`) with the byte before `end`.
+    #[inline]
+    pub fn for_each_state(&self, hay: &[u8], mut found: impl FnMut(usize, usize)) {
+        let (trans, classes, stride) = (&self.trans[..], &self.classes, self.stride);
+        let first_out = self.first_out as usize;
+        let mut s = 0usize;
+        for (i, &b) in hay.iter().enumerate() {
+            s = trans[s * stride + classes[b as usize] as usize] as usize;
+            if s >= first_out {
+                found(s - first_out, i + 1);
+            }
+        }
+    }
+
+    /// How many states end literals.
+    pub fn reporting_states(&self) -> usize {
+        self.out_at.len() - 1
+    }
+
+    /// The literals the `k`th state that ends literals ends.
+    pub fn state_literals(&self, k: usize) -> &[u32] {
+        &self.out[self.out_at[k] as usize..self.out_at[k + 1] as usize]
+    }
+
+    /// The length of literal `lit`.
+    pub fn literal_len(&self, lit: u32) -> usize {
+        self.lens[lit as usize] as usize
+    }
+
     /// The tables as bytes, for the build script to embed (read back by `from_bytes`).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut b = Vec::with_capacity(self.memory() + 300);

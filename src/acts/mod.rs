@@ -140,7 +140,7 @@ pub fn tag_everything() {
 }
 
 /// The acts a customer's turn is not scanned for.
-fn customer_skip() -> u64 {
+pub(crate) fn customer_skip() -> u64 {
     let agent_side = AGENT_SIDE.iter().fold(0, |m, a| m | a.bit());
     agent_side & !CUSTOMER_NEEDS.load(Ordering::Relaxed)
 }

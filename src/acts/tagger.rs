@@ -282,6 +282,26 @@ fn restore_apostrophes(norm: &str) -> Option<String> {
     })
 }
 
+/// Does the text hold an apostrophe, straight or typographic (’)?
+fn has_apostrophe(text: &str) -> bool {
+    // Byte by byte: '\'' is one byte, and ’'s first byte (0xE2) starts few other characters.
+    text.bytes()
+        .enumerate()
+        .any(|(i, b)| b == b'\'' || (b == 0xE2 && text[i..].starts_with('\u{2019}')))
+}
+
+/// The words of a normalised (ASCII) text: runs of bytes other than ASCII whitespace.
+fn count_words(norm: &str) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for &b in norm.as_bytes() {
+        let space = matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+        n += usize::from(!space && !in_word);
+        in_word = !space;
+    }
+    n
+}
+
 /// Upper-case shouting or "!!" in a customer turn.
 fn shouting(text: &str) -> bool {
     if text.contains("!!") {
@@ -312,7 +332,7 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
     let mut lexscratch = LEX_SCRATCH.with_borrow_mut(|s| std::mem::take(&mut s[slot]));
     // Speech-to-text often writes English contractions without the apostrophe ("ive",
     // "youre", "dont"): the patterns spell them with one.
-    let restore = lang == Lang::En && t.turns.iter().all(|x| !x.text.contains(['\'', '\u{2019}']));
+    let restore = lang == Lang::En && !t.turns.iter().any(|x| has_apostrophe(&x.text));
     // Sentences and their normalised forms first, so the lexicon can compile the patterns
     // they need in parallel before the scan (see `Lexicon::warm_up`).
     let split: Vec<Vec<(String, String)>> = t
@@ -345,12 +365,7 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
         let mut tags = Vec::new();
         let mut words = 0;
         for (si, (s, norm)) in split.into_iter().enumerate() {
-            // Normalised text is ASCII: its whitespace is ASCII whitespace.
-            words += norm
-                .as_bytes()
-                .split(|b| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' '))
-                .filter(|w| !w.is_empty())
-                .count();
+            words += count_words(&norm);
             scratch.clear();
             lex.scan(&norm, &mut lexscratch, &mut scratch);
             let marked = s.trim_end_matches(['"', '\'', ')']).ends_with('?');
@@ -882,6 +897,19 @@ fn classify_agent(turn: &mut TaggedTurn) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn words_and_apostrophes() {
+        use super::{count_words, has_apostrophe};
+        assert_eq!(count_words(""), 0);
+        assert_eq!(count_words("  "), 0);
+        assert_eq!(count_words("one"), 1);
+        assert_eq!(count_words(" one  two\tthree\n"), 3);
+        assert_eq!(count_words("a,b c"), 2);
+        assert!(has_apostrophe("don't"));
+        assert!(has_apostrophe("don\u{2019}t"));
+        assert!(!has_apostrophe("dont \u{2013} \u{201c}quoted\u{201d}"));
+    }
+
     use super::split_sentences;
 
     #[test]

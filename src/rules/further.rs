@@ -45,7 +45,8 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                     after_solution = true;
                     ever_solution = true;
                 }
-                acknowledged |= t.has(Act::Acknowledgement);
+                // Empathy waved away ("I'm sure that's a pain, but anyway…") hears nothing.
+                acknowledged |= t.has(Act::Acknowledgement) && !t.has(Act::DismissedEmpathy);
             }
             Role::Customer => {
                 let phrases = resistance_phrases(t);

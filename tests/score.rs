@@ -305,6 +305,7 @@ fn missing_paths_linked_folders_and_oversized_files() {
     std::fs::create_dir_all(&linked).unwrap();
     std::fs::copy(example("en-refund-call.txt"), dir.join("own.txt")).unwrap();
     let missing = dir.join("gone.txt");
+    let missing_lines = dir.join("gone.jsonl");
     let size = std::fs::metadata(real.join("a.txt")).unwrap().len();
     let o = run(&[
         "score",
@@ -314,6 +315,7 @@ fn missing_paths_linked_folders_and_oversized_files() {
         &size.to_string(),
         linked.to_str().unwrap(),
         missing.to_str().unwrap(),
+        missing_lines.to_str().unwrap(),
         dir.join("own.txt").to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
@@ -333,9 +335,11 @@ fn missing_paths_linked_folders_and_oversized_files() {
     }
     let gone = row("gone.txt").expect("a row for the missing file");
     assert_eq!(gone[error], "no such file or folder");
+    let gone_lines = row("gone.jsonl").expect("a row for the missing JSON Lines file");
+    assert_eq!(gone_lines[error], "no such file or folder");
     assert!(!row("own.txt").unwrap()[score].is_empty());
-    // Input order: the folder's files, then the missing one, then the last file.
-    let order: Vec<usize> = ["a.txt", "gone.txt", "own.txt"]
+    // Input order: the folder's files, then the missing ones, then the last file.
+    let order: Vec<usize> = ["a.txt", "gone.txt", "gone.jsonl", "own.txt"]
         .iter()
         .map(|e| rows.iter().position(|r| r[0].ends_with(e)).unwrap())
         .collect();

@@ -205,13 +205,14 @@ impl StateReports {
         }
     }
 
-    fn new(dfa: &LiteralDfa, lists: &LiteralLists, flags: &[Flags], skip: u64) -> StateReports {
-        let gate_count = flags
-            .iter()
-            .filter(|f| f.gate != NO_GATE)
-            .map(|f| f.gate as usize + 1)
-            .max()
-            .unwrap_or(0);
+    /// Reports for a scan that skips `skip`, with gates numbered below `gate_count`.
+    fn new(
+        dfa: &LiteralDfa,
+        lists: &LiteralLists,
+        flags: &[Flags],
+        gate_count: usize,
+        skip: u64,
+    ) -> StateReports {
         let mut used = vec![false; gate_count];
         for f in flags
             .iter()
@@ -225,12 +226,7 @@ impl StateReports {
             let start = r.items.len() as u32;
             gates.clear();
             for &lit in dfa.state_literals(k) {
-                gates.extend(
-                    lists
-                        .gates(lit)
-                        .iter()
-                        .filter(|&&g| used.get(g as usize).copied().unwrap_or(false)),
-                );
+                gates.extend(lists.gates(lit).iter().filter(|&&g| used[g as usize]));
             }
             gates.sort_unstable();
             gates.dedup();
@@ -565,7 +561,7 @@ impl Lexicon {
         };
         let reports = prefilter
             .as_ref()
-            .map(|d| StateReports::new(d, &literal_lists, &flags, 0))
+            .map(|d| StateReports::new(d, &literal_lists, &flags, gate_count, 0))
             .unwrap_or_default();
         Ok(Lexicon {
             reports,
@@ -767,10 +763,9 @@ impl Lexicon {
             return &self.reports;
         }
         let (mask, reports) = self.reports_skipping.get_or_init(|| {
-            let r = self
-                .prefilter
-                .as_ref()
-                .map(|d| StateReports::new(d, &self.literal_lists, &self.flags, skip));
+            let r = self.prefilter.as_ref().map(|d| {
+                StateReports::new(d, &self.literal_lists, &self.flags, self.gate_count, skip)
+            });
             (skip, r.unwrap_or_default())
         });
         if *mask == skip {

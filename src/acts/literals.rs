@@ -164,27 +164,15 @@ impl LiteralDfa {
     /// order of where they end (literals ending at the same place in number order).
     #[inline]
     pub fn for_each(&self, hay: &[u8], mut found: impl FnMut(u32, usize)) {
-        // The loop holds only what each byte needs, so it all stays in registers; reports
-        // are made out of line.
-        let (trans, classes, stride) = (&self.trans[..], &self.classes, self.stride);
-        let first_out = self.first_out as usize;
-        // The root is state 0: it ends no literal (none is empty), so it keeps its place
-        // first among the states that end none.
-        let mut s = 0usize;
-        for (i, &b) in hay.iter().enumerate() {
-            s = trans[s * stride + classes[b as usize] as usize] as usize;
-            if s >= first_out {
-                self.report(s - first_out, i + 1, &mut found);
-            }
-        }
+        self.for_each_state(hay, |k, end| self.report(k, end, &mut found));
     }
 
     /// Reports the literals of the `k`th state that ends some, which the pass reached
     /// with the byte before `end`.
     #[inline(never)]
     fn report(&self, k: usize, end: usize, found: &mut impl FnMut(u32, usize)) {
-        for &lit in &self.out[self.out_at[k] as usize..self.out_at[k + 1] as usize] {
-            found(lit, end - self.lens[lit as usize] as usize);
+        for &lit in self.state_literals(k) {
+            found(lit, end - self.literal_len(lit));
         }
     }
 
@@ -192,8 +180,11 @@ impl LiteralDfa {
     /// `state_literals`) with the byte before `end`.
     #[inline]
     pub fn for_each_state(&self, hay: &[u8], mut found: impl FnMut(usize, usize)) {
+        // The loop holds only what each byte needs, so it all stays in registers.
         let (trans, classes, stride) = (&self.trans[..], &self.classes, self.stride);
         let first_out = self.first_out as usize;
+        // The root is state 0: it ends no literal (none is empty), so it keeps its place
+        // first among the states that end none.
         let mut s = 0usize;
         for (i, &b) in hay.iter().enumerate() {
             s = trans[s * stride + classes[b as usize] as usize] as usize;

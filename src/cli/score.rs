@@ -299,13 +299,10 @@ impl<'a> Feeder<'a> {
         self.force_lines || (!self.force_whole && lines_ext(p).is_some())
     }
 
-    /// Is this file JSON Lines (to be streamed line by line)?
+    /// Is this file, which `may_be_lines`, JSON Lines (to be streamed line by line)?
     fn is_lines(&self, p: &Path, f: &mut std::fs::File) -> bool {
         if self.force_lines {
             return true;
-        }
-        if self.force_whole {
-            return false;
         }
         let Some(ext) = lines_ext(p) else {
             return false;
@@ -388,18 +385,13 @@ impl<'a> Feeder<'a> {
                 chunk.push(Work::File(p));
                 continue;
             }
-            let size = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
             match std::fs::File::open(&p) {
-                Err(e) if !p.exists() => {
-                    let _ = e;
-                    chunk.push(Work::Failed {
-                        source: p.display().to_string(),
-                        message: "no such file or folder".into(),
-                    });
-                }
+                // A worker reports a file it cannot open or read.
                 Err(_) => chunk.push(Work::File(p)),
                 Ok(mut f) => {
-                    if f.metadata().is_ok_and(|m| m.is_file()) && self.is_lines(&p, &mut f) {
+                    let meta = f.metadata();
+                    let size = meta.as_ref().map_or(0, |m| m.len());
+                    if meta.is_ok_and(|m| m.is_file()) && self.is_lines(&p, &mut f) {
                         let r: Box<dyn BufRead> = Box::new(BufReader::with_capacity(1 << 16, f));
                         self.stream = Some((
                             Arc::from(p.display().to_string()),

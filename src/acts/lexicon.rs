@@ -877,10 +877,44 @@ fn lead_starts(
 /// Lower-case and fold accented Latin letters and typographic punctuation to ASCII.
 /// Tokenised transcripts ("I 've", "do n't") are joined back ("i've", "don't").
 pub fn normalise(s: &str) -> String {
-    if s.is_ascii() {
-        return normalise_ascii(s.as_bytes());
+    let out = if s.is_ascii() {
+        normalise_ascii(s.as_bytes())
+    } else {
+        normalise_chars(s)
+    };
+    expand_dutch_clitics(out)
+}
+
+/// Flemish and spoken Dutch write "ik" and "het" as "'k" and "'t" ("'k heb 't gezegd"):
+/// standing alone they are spelt out, so patterns see "ik heb het gezegd".
+fn expand_dutch_clitics(s: String) -> String {
+    let b = s.as_bytes();
+    if !b.contains(&b'\'') {
+        return s;
     }
-    normalise_chars(s)
+    let word = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric());
+    let at = |i: usize| {
+        b[i] == b'\''
+            && (i == 0 || !word(i - 1))
+            && matches!(b.get(i + 1), Some(b'k' | b't'))
+            && !word(i + 2)
+    };
+    if !(0..b.len()).any(at) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut i = 0;
+    while i < b.len() {
+        if at(i) {
+            out.push_str(if b[i + 1] == b'k' { "ik" } else { "het" });
+            i += 2;
+        } else {
+            // ASCII only: `normalise` folds everything else.
+            out.push(b[i] as char);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Dutch "'s ochtends": after these "'s" is no clitic.
@@ -902,9 +936,10 @@ fn dutch_time(word: &[u8], next: &[u8]) -> bool {
         .any(|w| next.eq_ignore_ascii_case(w.as_bytes()))
 }
 
-/// Is this (the text after an apostrophe) an English clitic?
+/// Is this (the text after an apostrophe) an English clitic? ("n't" is joined on its own;
+/// a lone "'t" after a space is Dutch "het": "is 't zo?")
 fn clitic_word(word: &[u8]) -> bool {
-    ["s", "ve", "ll", "re", "d", "m", "t"]
+    ["s", "ve", "ll", "re", "d", "m"]
         .iter()
         .any(|c| word.eq_ignore_ascii_case(c.as_bytes()))
 }
@@ -1109,6 +1144,11 @@ mod tests {
         assert_eq!(normalise("it ’s fine"), "it's fine");
         assert_eq!(normalise("liever 's ochtends"), "liever 's ochtends");
         assert_eq!(normalise("rock 'n roll"), "rock 'n roll");
+        assert_eq!(
+            normalise("'k Zeg u toch da 'k gebeld è, 't is ’t zelfde"),
+            "ik zeg u toch da ik gebeld e, het is het zelfde"
+        );
+        assert_eq!(normalise("'kay, 'tis, k't"), "'kay, 'tis, k't");
         assert!(normalise("Ærø — 5 € ☺ Straße").is_ascii());
     }
 

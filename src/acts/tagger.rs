@@ -683,7 +683,10 @@ fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words, c
                 .split(|ch: char| !ch.is_ascii_alphabetic())
                 .any(|w| w == "i" || w == "ik")
         });
-        let is_summary = !hurried
+        // Haste before a restatement the agent checks ("het is druk vandaag, dus u heeft
+        // X en Y, klopt dat?") still leaves a summary; unchecked, it is the hurried
+        // "kort samengevat, u moet gewoon…".
+        let is_summary = (!hurried || checked)
             && match (strong.is_some(), lead.is_some(), checked) {
                 (true, _, true) => overlap >= 1 && size >= 2,
                 (true, _, false) => overlap >= 2 && size >= 3,

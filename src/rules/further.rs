@@ -67,7 +67,12 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                             let words = turn_words(t, stop);
                             words.iter().filter(|w| complaint.contains(**w)).count() >= 2
                         };
-                        if same_phrase || same_complaint() {
+                        // Resisting again when the first resistance was never answered
+                        // repeats the emotion, whatever the words; asking for a manager
+                        // instead is a new request, not a repeat.
+                        let same_emotion =
+                            resists && !complaint.is_empty() && !t.has(Act::ManagerRequest);
+                        if same_phrase || same_emotion || same_complaint() {
                             let s = t.first(Act::Resistance).map(|x| x.sentence);
                             return vec![Hit::at(t.index, s)];
                         }
@@ -113,9 +118,9 @@ pub fn manager_request_deflected(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit
         // A takeover or callback counts unless it is part of the refusal ("There's no
         // manager I can put you through to").
         let offers = |t: &TaggedTurn| {
-            t.tags
-                .iter()
-                .any(|x| matches!(x.act, Act::NextStep | Act::Handoff) && !t.refused(x))
+            t.tags.iter().any(|x| {
+                matches!(x.act, Act::NextStep | Act::Handoff | Act::HandoffBrief) && !t.refused(x)
+            })
         };
         // A fix offered in the reply, in a sentence of its own after any refusal, is a
         // concrete next step too ("There's no need for a supervisor. I'm sending you a

@@ -155,15 +155,50 @@ struct LiteralLists {
     /// Per literal: where its patterns start in `items`, how many, how many gates follow.
     at: Vec<(u32, u32, u32)>,
     items: Vec<u32>,
+    /// Per literal, where its patterns' `PatternRef`s start in `refs` (as many as patterns).
+    refs_at: Vec<u32>,
+    refs: Vec<PatternRef>,
+}
+
+/// A pattern as the scan meets it through a literal: its number with the flags the scan
+/// checks, side by side, so a sentence's literals read their patterns in sequence instead
+/// of looking each up in `Lexicon::flags`.
+#[derive(Clone, Copy)]
+struct PatternRef {
+    pattern: u32,
+    gate: u32,
+    end: u32,
+    /// The act's bit number (`Act::bit` is `1 << act`).
+    act: u8,
+    anchored: bool,
 }
 
 impl LiteralLists {
-    fn push(&mut self, patterns: &[u32], gates: &[u32]) {
+    fn push(&mut self, patterns: &[u32], gates: &[u32], flags: &[Flags]) {
         let start = self.items.len() as u32;
         self.items.extend_from_slice(patterns);
         self.items.extend_from_slice(gates);
         self.at
             .push((start, patterns.len() as u32, gates.len() as u32));
+        self.refs_at.push(self.refs.len() as u32);
+        self.refs.extend(patterns.iter().map(|&i| {
+            let f = flags[i as usize];
+            PatternRef {
+                pattern: i,
+                gate: f.gate,
+                end: f.end,
+                act: f.act.trailing_zeros() as u8,
+                anchored: f.anchored,
+            }
+        }));
+    }
+
+    /// The patterns of a literal, with their flags.
+    #[inline]
+    fn pattern_refs(&self, lit: u32) -> &[PatternRef] {
+        let (_, p, _) = self.at[lit as usize];
+        let s = self.refs_at[lit as usize] as usize;
+        &self.refs[s..s + p as usize]
     }
 
     #[inline]
@@ -547,7 +582,7 @@ impl Lexicon {
         let mut literal_lists = LiteralLists::default();
         for (lit, pats, gates) in p.literals {
             literals.push(lit);
-            literal_lists.push(&pats, &gates);
+            literal_lists.push(&pats, &gates, &flags);
         }
         let prefilter = if literals.is_empty() {
             None
@@ -670,11 +705,16 @@ impl Lexicon {
             }
         }
         for &(lit, start) in &scratch.matches {
-            for &i in self.literal_lists.patterns(lit) {
-                if !self.may_match(i, open, trimmed, skip) {
+            for r in self.literal_lists.pattern_refs(lit) {
+                let i = r.pattern;
+                // `may_match`, from the flags beside the pattern's number.
+                if (skip >> r.act) & 1 != 0
+                    || (r.gate != NO_GATE && open[r.gate as usize / 64] & (1 << (r.gate % 64)) == 0)
+                    || (r.end != NO_GATE && !self.end_sets[r.end as usize].ends(trimmed))
+                {
                     continue;
                 }
-                if self.flags[i as usize].anchored {
+                if r.anchored {
                     // Its matches start where its literals are: try only there.
                     scratch.hits.push((i, start));
                     continue;

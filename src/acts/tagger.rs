@@ -565,8 +565,8 @@ fn wh_before(norm: &str, at: usize) -> bool {
 
 /// Words that address the customer, in both languages.
 const SECOND_PERSON: &[&str] = &[
-    "u", "uw", "je", "jij", "jou", "jouw", "jullie", "you", "your", "you're", "you've", "you'd",
-    "you'll",
+    "u", "uw", "je", "jij", "jou", "jouw", "jullie", "ge", "gij", "you", "your", "you're",
+    "you've", "you'd", "you'll",
 ];
 
 /// Find summaries in an agent turn: a restatement of what the customer said, with a cue

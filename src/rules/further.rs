@@ -155,12 +155,13 @@ pub fn manager_request_deflected(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit
     vec![]
 }
 
-/// Does a turn's hand-off say where to ("to our fraud team", "naar de planning"), not just
-/// that it happens ("I'm transferring you now")?
+/// Does a turn's hand-off say where to ("to our fraud team", "naar de planning", "moet ik
+/// je doorverbinden met de afdeling Restituties"), not just that it happens ("I'm
+/// transferring you now")? The destination is in the hand-off or after it in its sentence.
 fn names_destination(t: &TaggedTurn) -> bool {
     t.tags.iter().filter(|x| x.act == Act::Handoff).any(|x| {
         let norm = &t.sentences[x.sentence].norm;
-        let span = &norm[x.offset.min(norm.len())..x.end.min(norm.len())];
+        let span = &norm[x.offset.min(norm.len())..];
         [" to ", " naar ", " met ", " aan "]
             .iter()
             .any(|p| span.contains(p))

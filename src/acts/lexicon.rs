@@ -160,17 +160,13 @@ struct LiteralLists {
     refs: Vec<PatternRef>,
 }
 
-/// A pattern as the scan meets it through a literal: its number with the flags the scan
-/// checks, side by side, so a sentence's literals read their patterns in sequence instead
-/// of looking each up in `Lexicon::flags`.
+/// A pattern as the scan meets it through a literal: its number with its flags, side by
+/// side, so a sentence's literals read their patterns in sequence instead of looking each
+/// up in `Lexicon::flags`.
 #[derive(Clone, Copy)]
 struct PatternRef {
     pattern: u32,
-    gate: u32,
-    end: u32,
-    /// The act's bit number (`Act::bit` is `1 << act`).
-    act: u8,
-    anchored: bool,
+    flags: Flags,
 }
 
 impl LiteralLists {
@@ -181,15 +177,9 @@ impl LiteralLists {
         self.at
             .push((start, patterns.len() as u32, gates.len() as u32));
         self.refs_at.push(self.refs.len() as u32);
-        self.refs.extend(patterns.iter().map(|&i| {
-            let f = flags[i as usize];
-            PatternRef {
-                pattern: i,
-                gate: f.gate,
-                end: f.end,
-                act: f.act.trailing_zeros() as u8,
-                anchored: f.anchored,
-            }
+        self.refs.extend(patterns.iter().map(|&i| PatternRef {
+            pattern: i,
+            flags: flags[i as usize],
         }));
     }
 
@@ -251,7 +241,7 @@ impl StateReports {
         let mut used = vec![false; gate_count];
         for f in flags
             .iter()
-            .filter(|f| f.gate != NO_GATE && f.act & skip == 0)
+            .filter(|f| f.gate != NO_GATE && !f.skipped(skip))
         {
             used[f.gate as usize] = true;
         }
@@ -271,7 +261,7 @@ impl StateReports {
                 let live = lists
                     .patterns(lit)
                     .iter()
-                    .any(|&p| flags[p as usize].act & skip == 0);
+                    .any(|&p| !flags[p as usize].skipped(skip));
                 if live {
                     r.items.push(lit);
                     r.items.push(dfa.literal_len(lit) as u32);
@@ -293,8 +283,16 @@ struct Flags {
     end: u32,
     /// Runs anchored at its literals.
     anchored: bool,
-    /// Its act, as a bit (see `Scratch::skip`).
-    act: u64,
+    /// Its act's bit number (`Act::bit` is `1 << act`; see `Scratch::skip`).
+    act: u8,
+}
+
+impl Flags {
+    /// Is its act one of those in `skip` (a mask of `Act::bit`s)?
+    #[inline(always)]
+    fn skipped(&self, skip: u64) -> bool {
+        (skip >> self.act) & 1 != 0
+    }
 }
 
 /// The `starts` and `ends` tables of the build script as owned sets.
@@ -566,7 +564,7 @@ impl Lexicon {
                 gate: gate.unwrap_or(NO_GATE),
                 end,
                 anchored,
-                act: act.bit(),
+                act: act.bit().trailing_zeros() as u8,
             });
             patterns.push(Pattern {
                 act,
@@ -707,14 +705,10 @@ impl Lexicon {
         for &(lit, start) in &scratch.matches {
             for r in self.literal_lists.pattern_refs(lit) {
                 let i = r.pattern;
-                // `may_match`, from the flags beside the pattern's number.
-                if (skip >> r.act) & 1 != 0
-                    || (r.gate != NO_GATE && open[r.gate as usize / 64] & (1 << (r.gate % 64)) == 0)
-                    || (r.end != NO_GATE && !self.end_sets[r.end as usize].ends(trimmed))
-                {
+                if !self.admits(&r.flags, open, trimmed, skip) {
                     continue;
                 }
-                if r.anchored {
+                if r.flags.anchored {
                     // Its matches start where its literals are: try only there.
                     scratch.hits.push((i, start));
                     continue;
@@ -821,8 +815,13 @@ impl Lexicon {
     /// is not tried when its act is one of those to `skip`.
     #[inline(always)]
     fn may_match(&self, i: u32, open: &[u64], trimmed: &[u8], skip: u64) -> bool {
-        let f = self.flags[i as usize];
-        f.act & skip == 0
+        self.admits(&self.flags[i as usize], open, trimmed, skip)
+    }
+
+    /// `may_match` for a pattern with these flags.
+    #[inline(always)]
+    fn admits(&self, f: &Flags, open: &[u64], trimmed: &[u8], skip: u64) -> bool {
+        !f.skipped(skip)
             && (f.gate == NO_GATE || open[f.gate as usize / 64] & (1 << (f.gate % 64)) != 0)
             && (f.end == NO_GATE || self.end_sets[f.end as usize].ends(trimmed))
     }
@@ -939,11 +938,12 @@ fn expand_dutch_clitics(s: String) -> String {
             && matches!(b.get(i + 1), Some(b'k' | b't'))
             && !word(i + 2)
     };
-    if !(0..b.len()).any(at) {
+    let Some(first) = (0..b.len()).find(|&i| at(i)) else {
         return s;
-    }
+    };
     let mut out = String::with_capacity(s.len() + 8);
-    let mut i = 0;
+    out.push_str(&s[..first]);
+    let mut i = first;
     while i < b.len() {
         if at(i) {
             out.push_str(if b[i + 1] == b'k' { "ik" } else { "het" });

@@ -928,9 +928,6 @@ pub fn normalise(s: &str) -> String {
 /// standing alone they are spelt out, so patterns see "ik heb het gezegd".
 fn expand_dutch_clitics(s: String) -> String {
     let b = s.as_bytes();
-    if !b.contains(&b'\'') {
-        return s;
-    }
     let word = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric());
     let at = |i: usize| {
         b[i] == b'\''
@@ -938,7 +935,7 @@ fn expand_dutch_clitics(s: String) -> String {
             && matches!(b.get(i + 1), Some(b'k' | b't'))
             && !word(i + 2)
     };
-    let Some(first) = (0..b.len()).find(|&i| at(i)) else {
+    let Some(first) = memchr::memchr_iter(b'\'', b).find(|&i| at(i)) else {
         return s;
     };
     let mut out = String::with_capacity(s.len() + 8);
@@ -986,37 +983,47 @@ fn clitic_word(word: &[u8]) -> bool {
 
 /// `normalise` of ASCII text, byte by byte.
 fn normalise_ascii(s: &[u8]) -> String {
-    // Clitics to join need an apostrophe.
-    if !s.contains(&b'\'') {
-        return String::from_utf8(s.to_ascii_lowercase()).unwrap_or_default();
-    }
-    let mut out = Vec::with_capacity(s.len());
-    for (i, &c) in s.iter().enumerate() {
-        if c == b' ' && i > 0 && s[i - 1].is_ascii_alphanumeric() {
-            let rest = &s[i + 1..];
+    let mut out = s.to_ascii_lowercase();
+    // Clitics to join need an apostrophe: the spaces to drop are those just before one
+    // ("i 'm") or before "n't" ("do n't"), after a letter or digit.
+    let mut drop: Vec<usize> = Vec::new();
+    for k in memchr::memchr_iter(b'\'', s) {
+        let joins = |i: usize| i > 0 && s[i] == b' ' && s[i - 1].is_ascii_alphanumeric();
+        if k >= 3
+            && joins(k - 2)
+            && matches!(s[k - 1], b'n' | b'N')
+            && matches!(s.get(k + 1), Some(b't' | b'T'))
+        {
+            drop.push(k - 2);
+        }
+        if k >= 2 && joins(k - 1) {
             let letters = |t: &[u8]| t.iter().take_while(|c| c.is_ascii_alphabetic()).count();
-            let clitic = rest.first() == Some(&b'\'') && {
-                let word = &rest[1..1 + letters(&rest[1..])];
-                let after = &rest[1 + word.len()..];
-                let after = &after[after.iter().take_while(|&&c| c == b' ').count()..];
-                let next = &after[..letters(after)];
-                clitic_word(word) && !dutch_time(word, next)
-            };
-            let nt = rest.len() >= 3
-                && matches!(rest[0], b'n' | b'N')
-                && rest[1] == b'\''
-                && matches!(rest[2], b't' | b'T');
-            if clitic || nt {
-                continue;
+            let rest = &s[k..];
+            let word = &rest[1..1 + letters(&rest[1..])];
+            let after = &rest[1 + word.len()..];
+            let after = &after[after.iter().take_while(|&&c| c == b' ').count()..];
+            let next = &after[..letters(after)];
+            if clitic_word(word) && !dutch_time(word, next) {
+                drop.push(k - 1);
             }
         }
-        out.push(c.to_ascii_lowercase());
     }
-    // Only ASCII bytes were pushed.
+    if !drop.is_empty() {
+        drop.sort_unstable();
+        drop.dedup();
+        let mut joined = Vec::with_capacity(out.len());
+        let mut from = 0;
+        for &i in &drop {
+            joined.extend_from_slice(&out[from..i]);
+            from = i + 1;
+        }
+        joined.extend_from_slice(&out[from..]);
+        out = joined;
+    }
+    // Only ASCII bytes are left.
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// `normalise` of any text, character by character.
 fn normalise_chars(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let chars: Vec<char> = s.chars().collect();

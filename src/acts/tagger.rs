@@ -98,6 +98,17 @@ impl<'a> TaggedTranscript<'a> {
 }
 
 /// Split text into sentences on . ? ! … (followed by space or end) and line breaks.
+/// The bytes where a sentence may end: '\n', '.', '?', '!' and the ellipsis's first byte.
+static STOPS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut k = 0;
+    while k < 5 {
+        t[[b'\n', b'.', b'?', b'!', 0xE2][k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
 pub fn split_sentences(text: &str) -> Vec<String> {
     // Terminators and what may follow them in the same run ("?!", "...", ".\")").
     const ELLIPSIS: &[u8] = "…".as_bytes();
@@ -121,9 +132,9 @@ pub fn split_sentences(text: &str) -> Vec<String> {
     // occur inside a multi-byte character, so every cut is at a character boundary.
     while i < b.len() {
         // Most bytes are none of '\n', '.', '?', '!' or the ellipsis's first byte.
-        if !matches!(b[i], b'\n' | b'.' | b'?' | b'!' | 0xE2) {
-            i += 1;
-            continue;
+        match b[i..].iter().position(|&c| STOPS[c as usize]) {
+            Some(k) => i += k,
+            None => break,
         }
         if b[i] == b'\n' {
             push_sentence(&mut out, &text[start..i]);
@@ -163,11 +174,23 @@ fn push_sentence(out: &mut Vec<String>, s: &str) {
 
 /// Content words of a normalised text, reduced to a crude stem for overlap.
 pub fn content_words<'a>(norm: &'a str, stop: &Words) -> Vec<&'a str> {
-    norm.split(|c: char| !(c.is_alphanumeric()))
-        .filter(|w| (w.len() >= 3 || w.chars().all(|c| c.is_ascii_digit())) && !w.is_empty())
-        .filter(|w| !stop.contains(*w))
-        .map(stem)
-        .collect()
+    let keep = |w: &&str| {
+        (w.len() >= 3 || w.chars().all(|c| c.is_ascii_digit()))
+            && !w.is_empty()
+            && !stop.contains(*w)
+    };
+    // Normalised text is nearly always ASCII: split on bytes then, which is the same cut.
+    if norm.is_ascii() {
+        norm.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(keep)
+            .map(stem)
+            .collect()
+    } else {
+        norm.split(|c: char| !c.is_alphanumeric())
+            .filter(keep)
+            .map(stem)
+            .collect()
+    }
 }
 
 fn stem(w: &str) -> &str {
@@ -293,15 +316,22 @@ fn has_apostrophe(text: &str) -> bool {
 /// The words of a normalised (ASCII) text: runs of bytes other than ASCII whitespace.
 fn count_words(norm: &str) -> usize {
     // A word starts at a byte that is no space after one that is (or at the start): pairs
-    // of neighbours, without a running state, so the loop vectorises.
+    // of neighbours, without a running state, summed in blocks small enough for a byte
+    // counter, so the loop vectorises into byte lanes.
     let b = norm.as_bytes();
     let space = |c: u8| (c == b' ') | (c.wrapping_sub(b'\t') < 5);
-    let first = b.first().map_or(0, |&c| usize::from(!space(c)));
-    first
-        + b.iter()
-            .zip(&b[1.min(b.len())..])
-            .map(|(&x, &y)| usize::from(space(x) & !space(y)))
-            .sum::<usize>()
+    let Some(&c) = b.first() else {
+        return 0;
+    };
+    let mut n = usize::from(!space(c));
+    for (x, y) in b[..b.len() - 1].chunks(128).zip(b[1..].chunks(128)) {
+        let block = x
+            .iter()
+            .zip(y)
+            .fold(0u8, |sum, (&p, &q)| sum + u8::from(space(p) & !space(q)));
+        n += usize::from(block);
+    }
+    n
 }
 
 /// Upper-case shouting or "!!" in a customer turn.
@@ -310,9 +340,17 @@ fn shouting(text: &str) -> bool {
         return true;
     }
     let (mut letters, mut upper) = (0, 0);
-    for c in text.chars().filter(|c| c.is_alphabetic()) {
-        letters += 1;
-        upper += usize::from(c.is_uppercase());
+    if text.is_ascii() {
+        // The same counts without decoding characters.
+        for &b in text.as_bytes() {
+            letters += usize::from(b.is_ascii_alphabetic());
+            upper += usize::from(b.is_ascii_uppercase());
+        }
+    } else {
+        for c in text.chars().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            upper += usize::from(c.is_uppercase());
+        }
     }
     letters >= 12 && upper * 10 >= letters * 6
 }

@@ -178,6 +178,15 @@ pub fn parse_lines(text: &str, source: &str) -> Result<Vec<Transcript>> {
     Ok(out)
 }
 
+/// The string without white space around it (no copy when there is none).
+fn trimmed(s: String) -> String {
+    if s.trim().len() == s.len() {
+        s
+    } else {
+        s.trim().to_string()
+    }
+}
+
 /// Parse one JSON record. `source` becomes `Transcript.source`; `line` (JSON Lines) is
 /// given to every turn as the line where its record starts.
 pub fn parse_record(text: &str, source: &str, line: Option<usize>) -> Result<Transcript> {
@@ -215,9 +224,9 @@ pub fn parse_record(text: &str, source: &str, line: Option<usize>) -> Result<Tra
             }
         }
         t.turns.push(Turn {
-            speaker: speaker.trim().to_string(),
+            speaker: trimmed(speaker),
             role,
-            text: text.trim().to_string(),
+            text: trimmed(text),
             line,
             start: rt.start,
             end: rt.end,
@@ -327,7 +336,7 @@ impl<R: BufRead> LineReader<R> {
                     break;
                 }
                 got_any = true;
-                let (take, found) = match chunk.iter().position(|&b| b == b'\n') {
+                let (take, found) = match memchr::memchr(b'\n', chunk) {
                     Some(i) => (i + 1, true),
                     None => (chunk.len(), false),
                 };

@@ -229,18 +229,31 @@ pub fn resolve(t: &mut Transcript, mapping: &[(String, Role)]) -> Result<()> {
     .map(|(r, k)| (*r, header_names(t, k)))
     .collect();
     let mut labelled_any = false;
+    // A call has a few speakers over many turns: each label is looked at once.
+    let mut known: Vec<(String, Option<Role>)> = Vec::new();
     for turn in &mut t.turns {
         if turn.role.is_some() || turn.speaker.is_empty() {
             continue;
         }
-        let by_header = headers
-            .iter()
-            .find(|(_, names)| names.iter().any(|n| mapping_matches(n, &turn.speaker)));
-        if let Some((role, _)) = by_header {
-            turn.role = Some(*role);
-            labelled_any = true;
-        } else if let Some(role) = role_from_label(&turn.speaker) {
-            turn.role = Some(role);
+        let role = match known.iter().find(|(s, _)| *s == turn.speaker) {
+            Some(&(_, role)) => role,
+            None => {
+                let by_header = headers
+                    .iter()
+                    .find(|(_, names)| names.iter().any(|n| mapping_matches(n, &turn.speaker)));
+                let role = match by_header {
+                    Some((role, _)) => Some(*role),
+                    None => role_from_label(&turn.speaker),
+                };
+                // A few are enough for a call, and keep the look-up short with many.
+                if known.len() < 4 {
+                    known.push((turn.speaker.clone(), role));
+                }
+                role
+            }
+        };
+        if role.is_some() {
+            turn.role = role;
             labelled_any = true;
         }
     }

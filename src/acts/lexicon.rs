@@ -955,6 +955,45 @@ fn expand_dutch_clitics(s: String) -> String {
 }
 
 /// Dutch "'s ochtends": after these "'s" is no clitic.
+/// Dutch dialect spellings written as heard, as whole words: Flemish "nie" and Limburgish
+/// "neet" for "niet", Flemish "da" for "dat" ("klopt da"), Limburgish "ich" for "ik".
+/// Dutch text only.
+pub fn expand_flemish(s: String) -> String {
+    const WORDS: [(&[u8], &str); 4] = [
+        (b"nie", "niet"),
+        (b"neet", "niet"),
+        (b"da", "dat"),
+        (b"ich", "ik"),
+    ];
+    let b = s.as_bytes();
+    let word = |i: usize| {
+        b.get(i)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'\'')
+    };
+    let whole = |i: usize, n: usize| (i == 0 || !word(i - 1)) && !word(i + n);
+    let mut found: Vec<(usize, usize, &str)> = Vec::new();
+    for (from, to) in WORDS {
+        for i in memchr::memmem::find_iter(b, from) {
+            if whole(i, from.len()) {
+                found.push((i, from.len(), to));
+            }
+        }
+    }
+    if found.is_empty() {
+        return s;
+    }
+    found.sort_unstable();
+    let mut out = String::with_capacity(s.len() + found.len());
+    let mut from = 0;
+    for (i, n, with) in found {
+        out.push_str(&s[from..i]);
+        out.push_str(with);
+        from = i + n;
+    }
+    out.push_str(&s[from..]);
+    out
+}
+
 fn dutch_time(word: &[u8], next: &[u8]) -> bool {
     word.eq_ignore_ascii_case(b"s")
         && [

@@ -1,7 +1,7 @@
 //! The tagger: sentences, act occurrences with their position, and the structural
 //! decisions (summaries by overlap, question types, offers before probes).
 
-use super::lexicon::{normalise, WordRefs, Words};
+use super::lexicon::{expand_flemish, normalise, WordRefs, Words};
 use super::{detect_language, lexicon, Act};
 use crate::transcript::{Kind, Lang, Role, Transcript};
 
@@ -385,6 +385,8 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
                     let norm = normalise(&s);
                     let norm = if restore {
                         restore_apostrophes(&norm).unwrap_or(norm)
+                    } else if lang == Lang::Nl {
+                        expand_flemish(norm)
                     } else {
                         norm
                     };

@@ -526,7 +526,24 @@ fn resolve(tt: &mut TaggedTranscript, stop: &Words) {
                     let words = customer_words.before(&tt.turns, i, stop);
                     find_summaries(&mut tt.turns[i], words, stop, confirmed);
                 }
+                // Fetching the manager the customer just asked for ("Dat regel ik: ik haal
+                // mijn teamleider erbij") honours the request; it solves nothing yet.
+                let asked = tt.turns[..i]
+                    .iter()
+                    .rev()
+                    .find(|t| t.role == Role::Customer)
+                    .is_some_and(|t| t.has(Act::ManagerRequest));
                 let turn = &mut tt.turns[i];
+                if asked {
+                    let fetches: Vec<usize> = turn
+                        .tags
+                        .iter()
+                        .filter(|t| matches!(t.act, Act::NextStep | Act::Handoff))
+                        .map(|t| t.sentence)
+                        .collect();
+                    turn.tags
+                        .retain(|t| t.act != Act::Solution || !fetches.contains(&t.sentence));
+                }
                 classify_agent(turn);
             }
             _ => {}

@@ -23,6 +23,8 @@ pub struct LiteralDfa {
     out: Vec<u32>,
     /// Length of each literal.
     lens: Vec<u32>,
+    /// The longest literal's length.
+    longest: usize,
 }
 
 /// Marks a missing trie edge while building.
@@ -157,6 +159,7 @@ impl LiteralDfa {
             out_at,
             out,
             lens: literals.iter().map(|l| l.len() as u32).collect(),
+            longest: literals.iter().map(|l| l.len()).max().unwrap_or(0),
         })
     }
 
@@ -190,6 +193,51 @@ impl LiteralDfa {
             s = trans[s * stride + classes[b as usize] as usize] as usize;
             if s >= first_out {
                 found(s - first_out, i + 1);
+            }
+        }
+    }
+
+    /// `for_each_state`, in no set order: a longer text is walked as two halves side by
+    /// side, the second starting far enough back to see every literal that ends in it.
+    /// Each step of a walk waits on the table lookup before it; two independent walks let
+    /// the lookups of both be under way at once.
+    #[inline]
+    pub fn for_each_state_unordered(&self, hay: &[u8], mut found: impl FnMut(usize, usize)) {
+        let overlap = self.longest.saturating_sub(1);
+        let n = hay.len();
+        if n < 2 * overlap + 8 {
+            return self.for_each_state(hay, found);
+        }
+        // [0, m) and [m - overlap, n): about as long as each other. The second walk's
+        // first `overlap` bytes only bring it into step; literals ending there are the
+        // first walk's.
+        let m = (n + overlap) / 2;
+        let from = m - overlap;
+        let (a, b) = (&hay[..m], &hay[from..]);
+        let (trans, classes, stride) = (&self.trans[..], &self.classes, self.stride);
+        let first_out = self.first_out as usize;
+        let (mut s, mut t) = (0usize, 0usize);
+        let both = a.len().min(b.len());
+        for i in 0..both {
+            s = trans[s * stride + classes[a[i] as usize] as usize] as usize;
+            t = trans[t * stride + classes[b[i] as usize] as usize] as usize;
+            if s >= first_out {
+                found(s - first_out, i + 1);
+            }
+            if t >= first_out && i >= overlap {
+                found(t - first_out, from + i + 1);
+            }
+        }
+        for (i, &c) in a.iter().enumerate().skip(both) {
+            s = trans[s * stride + classes[c as usize] as usize] as usize;
+            if s >= first_out {
+                found(s - first_out, i + 1);
+            }
+        }
+        for (i, &c) in b.iter().enumerate().skip(both) {
+            t = trans[t * stride + classes[c as usize] as usize] as usize;
+            if t >= first_out && i >= overlap {
+                found(t - first_out, from + i + 1);
             }
         }
     }
@@ -254,14 +302,20 @@ impl LiteralDfa {
                 .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
                 .collect()
         };
+        // In the order `to_bytes` writes them.
+        let trans = u16s(take(trans * 2)?);
+        let out_at = u32s(take(out_at * 4)?);
+        let out = u32s(take(out * 4)?);
+        let lens = u32s(take(lens * 4)?);
         let dfa = LiteralDfa {
             classes,
             stride,
-            trans: u16s(take(trans * 2)?),
+            trans,
             first_out: u16::try_from(first_out).ok()?,
-            out_at: u32s(take(out_at * 4)?),
-            out: u32s(take(out * 4)?),
-            lens: u32s(take(lens * 4)?),
+            out_at,
+            out,
+            longest: lens.iter().map(|&l| l as usize).max().unwrap_or(0),
+            lens,
         };
         // Every lookup stays inside the tables.
         let states = dfa.trans.len() / stride.max(1);
@@ -350,6 +404,34 @@ mod tests {
             let d = LiteralDfa::new(&lits).unwrap();
             for s in sentences.iter().take(400) {
                 assert_eq!(found(&d, s.as_bytes()), naive(&lits, s.as_bytes()), "{s}");
+            }
+        }
+    }
+
+    /// Walking a text as two halves finds the same (state, end) pairs as one walk.
+    #[test]
+    fn two_walks_find_what_one_finds() {
+        let mut sentences =
+            crate::acts::lexicon::test_sentences(&["examples", "../shared/corpus/dev"]);
+        sentences.push("x".repeat(5) + &" you're not listening to me".repeat(9));
+        for pack in [
+            crate::acts::lexicon::BUILTIN_NL,
+            crate::acts::lexicon::BUILTIN_EN,
+        ] {
+            let p = crate::acts::prep::prepare(pack, &|_| true).unwrap();
+            let lits: Vec<Vec<u8>> = p.literals.into_iter().map(|(l, _, _)| l).collect();
+            let d = LiteralDfa::new(&lits).unwrap();
+            for s in &sentences {
+                // Every cut of the longer ones, so the halves fall everywhere.
+                for cut in (0..s.len().min(60)).filter(|&c| s.is_char_boundary(c)) {
+                    let hay = &s.as_bytes()[cut..];
+                    let (mut one, mut two) = (Vec::new(), Vec::new());
+                    d.for_each_state(hay, |k, e| one.push((k, e)));
+                    d.for_each_state_unordered(hay, |k, e| two.push((k, e)));
+                    two.sort_unstable();
+                    one.sort_unstable();
+                    assert_eq!(one, two, "{s} from {cut}");
+                }
             }
         }
     }

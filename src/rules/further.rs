@@ -36,6 +36,8 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
     let mut ever_solution = false;
     let mut last_other = false;
     let mut acknowledged = false;
+    // The customer's last turn asked for a manager.
+    let mut asked_manager = false;
     for t in &tt.turns {
         match t.role {
             Role::Other => last_other = true,
@@ -45,10 +47,14 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                     after_solution = true;
                     ever_solution = true;
                 }
+                // "Like I said…" after a refusal or an answer ("So the decision stands")
+                // is as unheard as after a fix; not after turning down a manager request.
+                ever_solution |= t.has(Act::Answer) || (t.has(Act::Refusal) && !asked_manager);
                 // Empathy waved away ("I'm sure that's a pain, but anyway…") hears nothing.
                 acknowledged |= t.has(Act::Acknowledgement) && !t.has(Act::DismissedEmpathy);
             }
             Role::Customer => {
+                asked_manager = t.has(Act::ManagerRequest);
                 let phrases = resistance_phrases(t);
                 let resists = t.has(Act::Resistance);
                 // Telling the story again to a colleague after a transfer is not this rule.

@@ -586,10 +586,26 @@ fn is_factual(tt: &TaggedTranscript, need: usize) -> bool {
         return false;
     }
     let first_solution = tt.first_solution().unwrap_or(tt.turns.len());
+    // What the customer tells before the question itself ("I cancelled in May and was to
+    // get the rest back. Has it been paid?") is its background, not a second request.
+    let asked = n
+        .tags
+        .iter()
+        .filter(|t| t.act == Act::Factual)
+        .map(|t| t.sentence)
+        .min()
+        .unwrap_or(0);
     tt.turns[need..first_solution.max(need + 1)]
         .iter()
         .filter(|t| t.role == Role::Customer)
-        .all(|t| !t.has(Act::Explore) && !t.has(Act::Problem) && !t.has(Act::Resistance))
+        .all(|t| {
+            let background = |x: &Tag| t.index == need && x.sentence < asked;
+            !t.tags
+                .iter()
+                .any(|x| x.act == Act::Explore && !background(x))
+                && !t.has(Act::Problem)
+                && !t.has(Act::Resistance)
+        })
 }
 
 /// Does the text hold a question word (English or Dutch)?

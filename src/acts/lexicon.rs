@@ -955,11 +955,10 @@ fn expand_dutch_clitics(s: String) -> String {
     out
 }
 
-/// Dutch "'s ochtends": after these "'s" is no clitic.
 /// Dutch dialect spellings written as heard, as whole words: Flemish "nie" and Limburgish
 /// "neet" for "niet", Flemish "da" for "dat" ("klopt da"), Limburgish "ich" for "ik".
 /// Dutch text only.
-pub fn expand_flemish(s: String) -> String {
+pub fn expand_dialect(s: String) -> String {
     const WORDS: [(&[u8], &str); 4] = [
         (b"nie", "niet"),
         (b"neet", "niet"),
@@ -995,6 +994,7 @@ pub fn expand_flemish(s: String) -> String {
     out
 }
 
+/// Dutch "'s ochtends": after these "'s" is no clitic.
 fn dutch_time(word: &[u8], next: &[u8]) -> bool {
     word.eq_ignore_ascii_case(b"s")
         && [
@@ -1026,9 +1026,10 @@ fn normalise_ascii(s: &[u8]) -> String {
     let mut out = s.to_ascii_lowercase();
     // Clitics to join need an apostrophe: the spaces to drop are those just before one
     // ("i 'm") or before "n't" ("do n't"), after a letter or digit.
+    let joins = |i: usize| i > 0 && s[i] == b' ' && s[i - 1].is_ascii_alphanumeric();
+    let letters = |t: &[u8]| t.iter().take_while(|c| c.is_ascii_alphabetic()).count();
     let mut drop: Vec<usize> = Vec::new();
     for k in memchr::memchr_iter(b'\'', s) {
-        let joins = |i: usize| i > 0 && s[i] == b' ' && s[i - 1].is_ascii_alphanumeric();
         if k >= 3
             && joins(k - 2)
             && matches!(s[k - 1], b'n' | b'N')
@@ -1037,7 +1038,6 @@ fn normalise_ascii(s: &[u8]) -> String {
             drop.push(k - 2);
         }
         if k >= 2 && joins(k - 1) {
-            let letters = |t: &[u8]| t.iter().take_while(|c| c.is_ascii_alphabetic()).count();
             let rest = &s[k..];
             let word = &rest[1..1 + letters(&rest[1..])];
             let after = &rest[1 + word.len()..];
@@ -1064,6 +1064,7 @@ fn normalise_ascii(s: &[u8]) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// `normalise` of any text, character by character.
 fn normalise_chars(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let chars: Vec<char> = s.chars().collect();

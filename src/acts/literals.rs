@@ -183,16 +183,30 @@ impl LiteralDfa {
     /// `state_literals`) with the byte before `end`.
     #[inline]
     pub fn for_each_state(&self, hay: &[u8], mut found: impl FnMut(usize, usize)) {
+        // The root is state 0: it ends no literal (none is empty), so it keeps its place
+        // first among the states that end none.
+        self.walk_on(0, hay, 0, 0, 0, &mut found);
+    }
+
+    /// Walks `bytes[skip..]` on from state `s`: reports `found(k, at + i + 1)` for the
+    /// reporting states reached with byte `i`, from byte `min` on.
+    #[inline(always)]
+    fn walk_on(
+        &self,
+        mut s: usize,
+        bytes: &[u8],
+        skip: usize,
+        at: usize,
+        min: usize,
+        found: &mut impl FnMut(usize, usize),
+    ) {
         // The loop holds only what each byte needs, so it all stays in registers.
         let (trans, classes, stride) = (&self.trans[..], &self.classes, self.stride);
         let first_out = self.first_out as usize;
-        // The root is state 0: it ends no literal (none is empty), so it keeps its place
-        // first among the states that end none.
-        let mut s = 0usize;
-        for (i, &b) in hay.iter().enumerate() {
+        for (i, &b) in bytes.iter().enumerate().skip(skip) {
             s = trans[s * stride + classes[b as usize] as usize] as usize;
-            if s >= first_out {
-                found(s - first_out, i + 1);
+            if s >= first_out && i >= min {
+                found(s - first_out, at + i + 1);
             }
         }
     }
@@ -228,18 +242,9 @@ impl LiteralDfa {
                 found(t - first_out, from + i + 1);
             }
         }
-        for (i, &c) in a.iter().enumerate().skip(both) {
-            s = trans[s * stride + classes[c as usize] as usize] as usize;
-            if s >= first_out {
-                found(s - first_out, i + 1);
-            }
-        }
-        for (i, &c) in b.iter().enumerate().skip(both) {
-            t = trans[t * stride + classes[c as usize] as usize] as usize;
-            if t >= first_out && i >= overlap {
-                found(t - first_out, from + i + 1);
-            }
-        }
+        // One of the two is longer by a byte or so: it goes on alone.
+        self.walk_on(s, a, both, 0, 0, &mut found);
+        self.walk_on(t, b, both, from, overlap, &mut found);
     }
 
     /// How many states end literals.

@@ -1,7 +1,7 @@
 //! The tagger: sentences, act occurrences with their position, and the structural
 //! decisions (summaries by overlap, question types, offers before probes).
 
-use super::lexicon::{expand_flemish, normalise, WordRefs, Words};
+use super::lexicon::{expand_dialect, normalise, WordRefs, Words};
 use super::{detect_language, lexicon, Act};
 use crate::transcript::{Kind, Lang, Role, Transcript};
 
@@ -97,7 +97,6 @@ impl<'a> TaggedTranscript<'a> {
     }
 }
 
-/// Split text into sentences on . ? ! … (followed by space or end) and line breaks.
 /// The bytes where a sentence may end: '\n', '.', '?', '!' and the ellipsis's first byte.
 static STOPS: [bool; 256] = {
     let mut t = [false; 256];
@@ -109,6 +108,7 @@ static STOPS: [bool; 256] = {
     t
 };
 
+/// Split text into sentences on . ? ! … (followed by space or end) and line breaks.
 pub fn split_sentences(text: &str) -> Vec<String> {
     // Terminators and what may follow them in the same run ("?!", "...", ".\")").
     const ELLIPSIS: &[u8] = "…".as_bytes();
@@ -174,23 +174,11 @@ fn push_sentence(out: &mut Vec<String>, s: &str) {
 
 /// Content words of a normalised text, reduced to a crude stem for overlap.
 pub fn content_words<'a>(norm: &'a str, stop: &Words) -> Vec<&'a str> {
-    let keep = |w: &&str| {
-        (w.len() >= 3 || w.chars().all(|c| c.is_ascii_digit()))
-            && !w.is_empty()
-            && !stop.contains(*w)
-    };
-    // Normalised text is nearly always ASCII: split on bytes then, which is the same cut.
-    if norm.is_ascii() {
-        norm.split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(keep)
-            .map(stem)
-            .collect()
-    } else {
-        norm.split(|c: char| !c.is_alphanumeric())
-            .filter(keep)
-            .map(stem)
-            .collect()
-    }
+    norm.split(|c: char| !(c.is_alphanumeric()))
+        .filter(|w| (w.len() >= 3 || w.chars().all(|c| c.is_ascii_digit())) && !w.is_empty())
+        .filter(|w| !stop.contains(*w))
+        .map(stem)
+        .collect()
 }
 
 fn stem(w: &str) -> &str {
@@ -386,7 +374,7 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
                     let norm = if restore {
                         restore_apostrophes(&norm).unwrap_or(norm)
                     } else if lang == Lang::Nl {
-                        expand_flemish(norm)
+                        expand_dialect(norm)
                     } else {
                         norm
                     };

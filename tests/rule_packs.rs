@@ -293,3 +293,97 @@ Klant: Mijn internet valt 's avonds steeds weg.
         .unwrap_or("");
     assert!(customer.contains("solution"), "{out}");
 }
+
+/// Likewise the customer's acts on the agent's turns in a call: a user rule that reads one
+/// there still sees it.
+#[test]
+fn a_rule_reading_a_customer_side_act_on_agent_turns_still_sees_it() {
+    let dir = tempdir("agent-agreements");
+    write(
+        &dir,
+        "call.txt",
+        "Agent: Good morning, Northbank, how can I help?\nCustomer: My internet keeps dropping in the evening.\nAgent: Okay, sure. When did it start?\nCustomer: Monday.\n",
+    );
+    write(
+        &dir,
+        "pack/agent-agrees.toml",
+        r#"id = "agent-agrees"
+severity = "info"
+category = "process"
+detector = "pattern"
+
+[pattern]
+role = "agent"
+acts = ["agreement"]
+
+[summary]
+en = "The agent agrees."
+nl = "De medewerker stemt in."
+
+[message]
+en = "The agent says yes."
+nl = "De medewerker zegt ja."
+
+[advice]
+en = "Say what you agree to."
+nl = "Zeg waarmee u instemt."
+
+[doc.en]
+what = "The agent agrees."
+why = "A bare yes says little."
+example = "Agent: Okay, sure."
+better = "Agent: Yes, I can do that for you."
+exceptions = "None."
+
+[doc.nl]
+what = "De medewerker stemt in."
+why = "Een kaal ja zegt weinig."
+example = "Medewerker: Oké, prima."
+better = "Medewerker: Ja, dat regel ik voor u."
+exceptions = "Geen."
+
+[[examples]]
+lang = "en"
+expect = "fire"
+turn = 3
+transcript = """
+Agent: Good morning, Northbank, how can I help?
+Customer: My internet keeps dropping.
+Agent: Okay, sure, I can look at that.
+"""
+
+[[examples]]
+lang = "nl"
+expect = "fire"
+turn = 3
+transcript = """
+Agent: Goedemorgen, Northbank, waarmee kan ik u helpen?
+Klant: Mijn internet valt steeds weg.
+Medewerker: Oké, prima, daar kijk ik naar.
+"""
+
+[[examples]]
+lang = "en"
+expect = "pass"
+transcript = """
+Agent: Good morning, Northbank, how can I help?
+Customer: My internet keeps dropping in the evening.
+"""
+
+[[examples]]
+lang = "nl"
+expect = "pass"
+transcript = """
+Agent: Goedemorgen, Northbank, waarmee kan ik u helpen?
+Klant: Mijn internet valt 's avonds steeds weg.
+"""
+"#,
+    );
+    let o = run_in(&dir, &["check", "--rules", "pack", "call.txt"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("call.txt:3: info agent-agrees"),
+        "{out}{}",
+        stderr(&o)
+    );
+}

@@ -332,8 +332,9 @@ pub struct Lexicon {
     warmed: AtomicUsize,
     /// The literal pass's reports for a scan that skips nothing.
     reports: StateReports,
-    /// Those for the first other set of skipped acts a scan asks for (a customer's turn).
-    reports_skipping: OnceLock<(u64, StateReports)>,
+    /// Those for the first two other sets of skipped acts scans ask for (a customer's turn,
+    /// an agent's turn in a call), made on first use.
+    reports_skipping: [OnceLock<(u64, StateReports)>; 2],
 }
 
 struct Pattern {
@@ -598,7 +599,7 @@ impl Lexicon {
             .unwrap_or_default();
         Ok(Lexicon {
             reports,
-            reports_skipping: OnceLock::new(),
+            reports_skipping: [OnceLock::new(), OnceLock::new()],
             flags,
             starts,
             end_sets,
@@ -797,17 +798,20 @@ impl Lexicon {
         if skip == 0 {
             return &self.reports;
         }
-        let (mask, reports) = self.reports_skipping.get_or_init(|| {
-            let r = self.prefilter.as_ref().map(|d| {
-                StateReports::new(d, &self.literal_lists, &self.flags, self.gate_count, skip)
+        // A slot taken by another set is passed over; with both taken, the full reports
+        // serve (the scan leaves the skipped acts' patterns out all the same).
+        for slot in &self.reports_skipping {
+            let (mask, reports) = slot.get_or_init(|| {
+                let r = self.prefilter.as_ref().map(|d| {
+                    StateReports::new(d, &self.literal_lists, &self.flags, self.gate_count, skip)
+                });
+                (skip, r.unwrap_or_default())
             });
-            (skip, r.unwrap_or_default())
-        });
-        if *mask == skip {
-            reports
-        } else {
-            &self.reports
+            if *mask == skip {
+                return reports;
+            }
         }
+        &self.reports
     }
 
     /// Can pattern `i` match a sentence whose `open` gates are known and which ends with

@@ -124,8 +124,44 @@ const AGENT_SIDE: [Act; 20] = [
     Act::Acknowledgement,
 ];
 
+/// Acts that no analysis of a call reads on the agent's turns: the customer's side, and
+/// those of coaching talks (whose agent is the one coached, and whose turns are scanned for
+/// everything). An agent's turn in a call is not scanned for them (a third of the searches
+/// of a batch) unless a loaded rule asks for one there (`need_on_agent`). The cues that tell
+/// a coaching talk from a call (`CoachingCue`, `Greeting`) are never skipped.
+const CUSTOMER_SIDE: [Act; 18] = [
+    Act::Resistance,
+    Act::Worry,
+    Act::Correction,
+    Act::Repeat,
+    Act::ManagerRequest,
+    Act::Topic,
+    Act::Factual,
+    Act::Explore,
+    Act::Problem,
+    Act::Retell,
+    Act::Diagnosis,
+    Act::Proposal,
+    Act::Labelling,
+    Act::Pressure,
+    Act::Rebuttal,
+    Act::Agreement,
+    Act::EndTalk,
+    Act::Condition,
+];
+
 /// Acts that loaded rules read on customer turns, as bits; all bits to tag everything.
 static CUSTOMER_NEEDS: AtomicU64 = AtomicU64::new(0);
+
+/// Acts that loaded rules read on the agent's turns in a call, as bits.
+static AGENT_NEEDS: AtomicU64 = AtomicU64::new(0);
+
+/// A loaded rule reads these acts on the agent's turns.
+pub fn need_on_agent(acts: &[Act]) {
+    for a in acts {
+        AGENT_NEEDS.fetch_or(a.bit(), Ordering::Relaxed);
+    }
+}
 
 /// A loaded rule reads these acts on customer turns.
 pub fn need_on_customer(acts: &[Act]) {
@@ -137,12 +173,19 @@ pub fn need_on_customer(acts: &[Act]) {
 /// Tag every act on every turn (`callcoach acts` shows them all).
 pub fn tag_everything() {
     CUSTOMER_NEEDS.store(u64::MAX, Ordering::Relaxed);
+    AGENT_NEEDS.store(u64::MAX, Ordering::Relaxed);
 }
 
 /// The acts a customer's turn is not scanned for.
 pub(crate) fn customer_skip() -> u64 {
     let agent_side = AGENT_SIDE.iter().fold(0, |m, a| m | a.bit());
     agent_side & !CUSTOMER_NEEDS.load(Ordering::Relaxed)
+}
+
+/// The acts an agent's turn in a call is not scanned for.
+pub(crate) fn agent_skip() -> u64 {
+    let customer_side = CUSTOMER_SIDE.iter().fold(0, |m, a| m | a.bit());
+    customer_side & !AGENT_NEEDS.load(Ordering::Relaxed)
 }
 
 static NL: OnceLock<Lexicon> = OnceLock::new();

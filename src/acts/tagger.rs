@@ -1,7 +1,7 @@
 //! The tagger: sentences, act occurrences with their position, and the structural
 //! decisions (summaries by overlap, question types, offers before probes).
 
-use super::lexicon::{expand_dialect, normalise, WordRefs, Words};
+use super::lexicon::{expand_dialect, normalise, Lexicon, Scratch, WordRefs, Words};
 use super::{detect_language, lexicon, Act};
 use crate::transcript::{Kind, Lang, Role, Transcript};
 
@@ -349,12 +349,27 @@ thread_local! {
 
 /// Tag a transcript. `lang` overrides detection.
 pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
+    let skips = Skips {
+        customer: super::customer_skip(),
+        agent: super::agent_skip(),
+    };
+    tag_with(t, lang, skips)
+}
+
+/// The acts (as bits, `Act::bit`) a scan leaves out: on customer turns, and on the agent's
+/// turns in a call.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Skips {
+    pub customer: u64,
+    pub agent: u64,
+}
+
+/// `tag`, skipping these acts.
+pub(crate) fn tag_with(t: &Transcript, lang: Option<Lang>, skips: Skips) -> TaggedTranscript<'_> {
     let lang = lang
         .or(t.language)
         .unwrap_or_else(|| detect_language(t.turns.iter().map(|x| x.text.as_str())));
     let lex = lexicon(lang);
-    let mut turns: Vec<TaggedTurn> = Vec::with_capacity(t.turns.len());
-    let mut scratch = Vec::new();
     // The scan's buffers and search caches live on with the thread, one set per language.
     let slot = lang as usize;
     let mut lexscratch = LEX_SCRATCH.with_borrow_mut(|s| std::mem::take(&mut s[slot]));
@@ -384,12 +399,53 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
         })
         .collect();
     lex.warm_up(split.iter().flatten().map(|(_, n)| n.as_str()));
-    let customer_skip = super::customer_skip();
+    // The agent's turns leave out the customer's acts only in a call: in a coaching talk
+    // the agent is the one coached. A talk found to be one only by its cues is scanned
+    // again without.
+    let coaching =
+        t.kind == Some(Kind::Coaching) || t.turns.iter().any(|x| x.role() == Role::Leader);
+    let mut skips = skips;
+    if coaching {
+        skips.agent = 0;
+    }
+    let mut turns = scan_turns(t, split, lex, skips, &mut lexscratch);
+    let kind = t.kind.unwrap_or_else(|| guess_kind(&turns));
+    if kind == Kind::Coaching && skips.agent != 0 {
+        let split = turns
+            .into_iter()
+            .map(|x| x.sentences.into_iter().map(|s| (s.text, s.norm)).collect())
+            .collect();
+        skips.agent = 0;
+        turns = scan_turns(t, split, lex, skips, &mut lexscratch);
+    }
+    LEX_SCRATCH.with_borrow_mut(|s| s[slot] = lexscratch);
+    let mut tagged = TaggedTranscript {
+        transcript: t,
+        lang,
+        kind,
+        turns,
+        need: None,
+        factual: false,
+    };
+    resolve(&mut tagged, &lex.stopwords);
+    tagged
+}
+
+/// The act occurrences of each turn's sentences (text and normalised form).
+fn scan_turns(
+    t: &Transcript,
+    split: Vec<Vec<(String, String)>>,
+    lex: &Lexicon,
+    skips: Skips,
+    lexscratch: &mut Scratch,
+) -> Vec<TaggedTurn> {
+    let mut turns: Vec<TaggedTurn> = Vec::with_capacity(t.turns.len());
+    let mut scratch = Vec::new();
     for ((index, turn), split) in t.turns.iter().enumerate().zip(split) {
-        lexscratch.skip = if turn.role() == Role::Customer {
-            customer_skip
-        } else {
-            0
+        lexscratch.skip = match turn.role() {
+            Role::Customer => skips.customer,
+            Role::Agent => skips.agent,
+            _ => 0,
         };
         let mut sentences = Vec::new();
         let mut tags = Vec::new();
@@ -397,7 +453,7 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
         for (si, (s, norm)) in split.into_iter().enumerate() {
             words += count_words(&norm);
             scratch.clear();
-            lex.scan(&norm, &mut lexscratch, &mut scratch);
+            lex.scan(&norm, lexscratch, &mut scratch);
             let marked = s.trim_end_matches(['"', '\'', ')']).ends_with('?');
             let mut question = marked;
             // "Wat ik wel kan doen: …" opens like a question but states; only a question mark
@@ -449,18 +505,7 @@ pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
         sort_tags(&mut tt);
         turns.push(tt);
     }
-    LEX_SCRATCH.with_borrow_mut(|s| s[slot] = lexscratch);
-    let kind = t.kind.unwrap_or_else(|| guess_kind(&turns));
-    let mut tagged = TaggedTranscript {
-        transcript: t,
-        lang,
-        kind,
-        turns,
-        need: None,
-        factual: false,
-    };
-    resolve(&mut tagged, &lex.stopwords);
-    tagged
+    turns
 }
 
 fn sort_tags(t: &mut TaggedTurn) {

@@ -82,9 +82,11 @@ impl Compiled {
                 "[pattern] needs 'acts', or patterns for both 'nl' and 'en'".into(),
             ));
         }
-        if role == Role::Customer {
-            // The scan leaves some acts out on customer turns unless a rule reads them.
-            crate::acts::need_on_customer(&acts);
+        // The scan leaves some acts out on customer and agent turns unless a rule reads them.
+        match role {
+            Role::Customer => crate::acts::need_on_customer(&acts),
+            Role::Agent => crate::acts::need_on_agent(&acts),
+            _ => {}
         }
         Ok(Compiled {
             role,

@@ -72,6 +72,8 @@ acts! {
     HandoffBrief => "handoff-brief",
     Haste => "haste",
     Greeting => "greeting",
+    // A turn of phrase ("eerlijk gezegd", "to be honest"), no action.
+    Aside => "aside",
     // Customer side.
     Resistance => "resistance",
     Worry => "worry",
@@ -101,7 +103,8 @@ acts! {
 /// Acts that only the agent's side of the analysis reads. A customer's turn is not scanned
 /// for them (a third of the searches of a batch) unless a loaded rule asks for one there
 /// (`need_on_customer`) or everything is to be shown (`tag_everything`).
-const AGENT_SIDE: [Act; 20] = [
+const AGENT_SIDE: [Act; 21] = [
+    Act::Aside,
     Act::Solution,
     Act::Offer,
     Act::Choice,

@@ -589,6 +589,9 @@ fn resolve(tt: &mut TaggedTranscript, stop: &Words) {
     };
 }
 
+/// Words after a topic announcement that tell the need itself.
+const TOLD_WORDS: usize = 15;
+
 /// Is this customer turn the need statement (not a greeting, a name or a topic announcement)?
 fn is_need(turn: &TaggedTurn) -> bool {
     let substantive = turn.has(Act::Problem)
@@ -597,7 +600,19 @@ fn is_need(turn: &TaggedTurn) -> bool {
         || turn.has(Act::Resistance)
         || turn.has(Act::ManagerRequest)
         || turn.has(Act::Question);
-    if turn.has(Act::Topic) && !substantive {
+    // A topic announced and then told in the same turn ("Ik bel over mijn jaarafrekening.
+    // Daarop staat 48.912, terwijl ik zelf 47.305 heb doorgegeven. …") states the need.
+    let told = turn
+        .tags
+        .iter()
+        .filter(|t| t.act == Act::Topic)
+        .map(|t| t.sentence)
+        .max()
+        .is_some_and(|s| {
+            let after = turn.sentences.get(s + 1..).unwrap_or_default();
+            after.iter().map(|x| count_words(&x.norm)).sum::<usize>() >= TOLD_WORDS
+        });
+    if turn.has(Act::Topic) && !substantive && !told {
         return false;
     }
     // A topic announcement with a question about it still only announces the topic when short.
@@ -930,9 +945,9 @@ fn classify_agent(turn: &mut TaggedTurn) {
             }
         }
         // Solution forms: in a question only an offer solves ("Did you reset it?" asks).
-        // A look-up, hand-off, hold, haste or courtesy phrase overlapping a solution form is
-        // what it is ("I've checked", "ik ga u doorverbinden", "ik ga het kort houden",
-        // "neemt u rustig de tijd"), not a solution.
+        // A look-up, hand-off, hold, haste, courtesy phrase or aside overlapping a solution
+        // form is what it is ("I've checked", "ik ga u doorverbinden", "ik ga het kort
+        // houden", "neemt u rustig de tijd", "ik heb eerlijk gezegd"), not a solution.
         let blockers: Vec<(usize, usize)> = turn
             .tags
             .iter()
@@ -947,6 +962,7 @@ fn classify_agent(turn: &mut TaggedTurn) {
                             | Act::Haste
                             | Act::Refusal
                             | Act::Courtesy
+                            | Act::Aside
                     )
             })
             .map(|t| (t.offset, t.end))

@@ -34,11 +34,27 @@ impl LiteralDfa {
     /// The DFA for these literals (none empty), or an error when it would need more than
     /// 65,535 states.
     pub fn new(literals: &[Vec<u8>]) -> Result<LiteralDfa, String> {
-        if literals.iter().any(|l| l.is_empty()) {
+        Self::new_subset(literals, |_| true)
+    }
+
+    /// The DFA for the literals `keep` picks out of these, which keep their numbers (the
+    /// others are never reported).
+    pub fn new_subset(
+        literals: &[Vec<u8>],
+        keep: impl Fn(usize) -> bool,
+    ) -> Result<LiteralDfa, String> {
+        let kept = || {
+            literals
+                .iter()
+                .enumerate()
+                .filter(|&(id, _)| keep(id))
+                .map(|(_, l)| l)
+        };
+        if kept().any(|l| l.is_empty()) {
             return Err("empty literal".into());
         }
         let mut used = [false; 256];
-        for &b in literals.iter().flatten() {
+        for &b in kept().flatten() {
             used[b as usize] = true;
         }
         // Class 0 stands for the bytes in no literal, if there are any.
@@ -56,7 +72,7 @@ impl LiteralDfa {
         let mut trans: Vec<u16> = vec![NONE; stride];
         let mut ends: Vec<u32> = vec![u32::MAX];
         let mut next_end = vec![u32::MAX; literals.len()];
-        for (id, l) in literals.iter().enumerate() {
+        for (id, l) in literals.iter().enumerate().filter(|&(id, _)| keep(id)) {
             let mut s = 0usize;
             for &b in l {
                 let at = s * stride + classes[b as usize] as usize;
@@ -159,7 +175,7 @@ impl LiteralDfa {
             out_at,
             out,
             lens: literals.iter().map(|l| l.len() as u32).collect(),
-            longest: literals.iter().map(|l| l.len()).max().unwrap_or(0),
+            longest: kept().map(|l| l.len()).max().unwrap_or(0),
         })
     }
 
@@ -439,6 +455,30 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// An automaton of a subset of the literals reports the subset's occurrences, under
+    /// their numbers in the whole list, and nothing else.
+    #[test]
+    fn a_subset_finds_its_own_literals() {
+        let sentences = crate::acts::lexicon::test_sentences(&["examples", "../shared/corpus/dev"]);
+        let p = crate::acts::prep::prepare(crate::acts::lexicon::BUILTIN_EN, &|_| true).unwrap();
+        let lits: Vec<Vec<u8>> = p.literals.into_iter().map(|(l, _, _)| l).collect();
+        let keep = |id: usize| id % 3 != 1;
+        let d = LiteralDfa::new_subset(&lits, keep).unwrap();
+        let full = LiteralDfa::new(&lits).unwrap();
+        assert!(d.memory() < full.memory());
+        let mut reported = 0;
+        for s in sentences.iter().take(400) {
+            let mut want = naive(&lits, s.as_bytes());
+            want.retain(|&(id, _)| keep(id as usize));
+            let got = found(&d, s.as_bytes());
+            reported += got.len();
+            assert_eq!(got, want, "{s}");
+        }
+        assert!(reported > 20, "{reported}");
+        let none = LiteralDfa::new_subset(&lits, |_| false).unwrap();
+        assert!(found(&none, b"i will send you a new card").is_empty());
     }
 
     #[test]

@@ -155,9 +155,6 @@ struct LiteralLists {
     /// Per literal: where its patterns start in `items`, how many, how many gates follow.
     at: Vec<(u32, u32, u32)>,
     items: Vec<u32>,
-    /// Per literal, where its patterns' `PatternRef`s start in `refs` (as many as patterns).
-    refs_at: Vec<u32>,
-    refs: Vec<PatternRef>,
 }
 
 /// A pattern as the scan meets it through a literal: its number with its flags, side by
@@ -170,25 +167,12 @@ struct PatternRef {
 }
 
 impl LiteralLists {
-    fn push(&mut self, patterns: &[u32], gates: &[u32], flags: &[Flags]) {
+    fn push(&mut self, patterns: &[u32], gates: &[u32]) {
         let start = self.items.len() as u32;
         self.items.extend_from_slice(patterns);
         self.items.extend_from_slice(gates);
         self.at
             .push((start, patterns.len() as u32, gates.len() as u32));
-        self.refs_at.push(self.refs.len() as u32);
-        self.refs.extend(patterns.iter().map(|&i| PatternRef {
-            pattern: i,
-            flags: flags[i as usize],
-        }));
-    }
-
-    /// The patterns of a literal, with their flags.
-    #[inline]
-    fn pattern_refs(&self, lit: u32) -> &[PatternRef] {
-        let (_, p, _) = self.at[lit as usize];
-        let s = self.refs_at[lit as usize] as usize;
-        &self.refs[s..s + p as usize]
     }
 
     #[inline]
@@ -201,6 +185,43 @@ impl LiteralLists {
     fn gates(&self, lit: u32) -> &[u32] {
         let (s, p, g) = self.at[lit as usize];
         &self.items[(s + p) as usize..(s + p + g) as usize]
+    }
+}
+
+/// Per literal, the patterns a scan that skips some acts tries, with their flags: a
+/// sentence's literals read them in sequence, none of the skipped ones among them.
+#[derive(Default)]
+struct LiveRefs {
+    /// Literal `k`'s are `refs[at[k]..at[k + 1]]`.
+    at: Vec<u32>,
+    refs: Vec<PatternRef>,
+}
+
+impl LiveRefs {
+    fn new(lists: &LiteralLists, flags: &[Flags], skip: u64) -> LiveRefs {
+        let mut r = LiveRefs::default();
+        for lit in 0..lists.at.len() as u32 {
+            r.at.push(r.refs.len() as u32);
+            r.refs.extend(
+                lists
+                    .patterns(lit)
+                    .iter()
+                    .filter(|&&i| !flags[i as usize].skipped(skip))
+                    .map(|&i| PatternRef {
+                        pattern: i,
+                        flags: flags[i as usize],
+                    }),
+            );
+        }
+        r.at.push(r.refs.len() as u32);
+        r
+    }
+
+    /// The patterns of a literal that the scan tries, with their flags.
+    #[inline]
+    fn of(&self, lit: u32) -> &[PatternRef] {
+        let (a, b) = (self.at[lit as usize], self.at[lit as usize + 1]);
+        &self.refs[a as usize..b as usize]
     }
 }
 
@@ -330,8 +351,9 @@ pub struct Lexicon {
     pub stopwords: Words,
     /// Transcripts warmed up so far (see `warm_up`).
     warmed: AtomicUsize,
-    /// The literal pass's reports for a scan that skips nothing.
+    /// The literal pass's reports for a scan that skips nothing, and its literals' patterns.
     reports: StateReports,
+    refs: LiveRefs,
     /// For the first two other sets of skipped acts scans ask for (a customer's turn, an
     /// agent's turn in a call), made on first use: an automaton of only the literals such
     /// a scan needs (half or less of them: fewer states to walk through and to report)
@@ -346,6 +368,7 @@ struct SkipScan {
     mask: u64,
     dfa: LiteralDfa,
     reports: StateReports,
+    refs: LiveRefs,
 }
 
 struct Pattern {
@@ -592,7 +615,7 @@ impl Lexicon {
         let mut literal_lists = LiteralLists::default();
         for (lit, pats, gates) in p.literals {
             literals.push(lit);
-            literal_lists.push(&pats, &gates, &flags);
+            literal_lists.push(&pats, &gates);
         }
         let prefilter = if literals.is_empty() {
             None
@@ -608,8 +631,10 @@ impl Lexicon {
             .as_ref()
             .map(|d| StateReports::new(d, &literal_lists, &flags, gate_count, 0))
             .unwrap_or_default();
+        let refs = LiveRefs::new(&literal_lists, &flags, 0);
         Ok(Lexicon {
             reports,
+            refs,
             skipping: [OnceLock::new(), OnceLock::new()],
             literal_bytes: literals,
             flags,
@@ -705,7 +730,7 @@ impl Lexicon {
         scratch.seen.resize(words, 0);
         scratch.candidates.clear();
         scratch.hits.clear();
-        self.find_literals(norm, scratch.skip, &mut scratch.open, &mut scratch.matches);
+        let refs = self.find_literals(norm, scratch.skip, &mut scratch.open, &mut scratch.matches);
         // Patterns whose gate stayed shut cannot match.
         let open = &scratch.open;
         let trimmed = prep::trim_junk(norm.as_bytes());
@@ -716,7 +741,7 @@ impl Lexicon {
             }
         }
         for &(lit, start) in &scratch.matches {
-            for r in self.literal_lists.pattern_refs(lit) {
+            for r in refs.of(lit) {
                 let i = r.pattern;
                 if !self.admits(&r.flags, open, trimmed, skip) {
                     continue;
@@ -788,39 +813,42 @@ impl Lexicon {
     }
 
     /// The literal pass over a sentence: sets in `open` the gates its literals open, and
-    /// lists in `matches` (literal, start) for the literals that stand for patterns.
+    /// lists in `matches` (literal, start) for the literals that stand for patterns. Gives
+    /// those literals' patterns.
     fn find_literals(
         &self,
         s: &str,
         skip: u64,
         open: &mut Vec<u64>,
         matches: &mut Vec<(u32, usize)>,
-    ) {
+    ) -> &LiveRefs {
         open.clear();
         open.resize(self.gate_count.div_ceil(64), 0);
         matches.clear();
-        let Some((dfa, reports)) = self.literal_pass(skip) else {
-            return;
+        let Some((dfa, reports, refs)) = self.literal_pass(skip) else {
+            return &self.refs;
         };
         // The scan sorts what it takes from `matches`: their order does not matter.
         dfa.for_each_state_unordered(s.as_bytes(), |k, end| reports.report(k, end, open, matches));
+        refs
     }
 
-    /// The literal automaton and its reports for a scan that skips these acts.
-    fn literal_pass(&self, skip: u64) -> Option<(&LiteralDfa, &StateReports)> {
+    /// The literal automaton, its reports and its literals' patterns for a scan that skips
+    /// these acts.
+    fn literal_pass(&self, skip: u64) -> Option<(&LiteralDfa, &StateReports, &LiveRefs)> {
         let full = self.prefilter.as_ref()?;
         if skip == 0 {
-            return Some((full, &self.reports));
+            return Some((full, &self.reports, &self.refs));
         }
         // A slot taken by another set is passed over; with both taken, the full automaton
         // serves (the scan leaves the skipped acts' patterns out all the same).
         for slot in &self.skipping {
             let scan = slot.get_or_init(|| self.skip_scan(skip));
             if scan.mask == skip {
-                return Some((&scan.dfa, &scan.reports));
+                return Some((&scan.dfa, &scan.reports, &scan.refs));
             }
         }
-        Some((full, &self.reports))
+        Some((full, &self.reports, &self.refs))
     }
 
     /// The literal pass for a scan that skips `skip`: the literals that stand for a
@@ -850,6 +878,7 @@ impl Lexicon {
             mask: skip,
             dfa,
             reports,
+            refs: LiveRefs::new(lists, &self.flags, skip),
         }
     }
 

@@ -481,6 +481,8 @@ pub struct Scratch {
     hits: Vec<(u32, usize)>,
     /// Where a pattern with a lead may start in the current sentence, per (class, N).
     leads: Vec<((u32, u8), Vec<usize>)>,
+    /// How many of `leads` hold the current sentence's (the others keep their buffers).
+    leads_len: usize,
     visited: Vec<bool>,
     /// A search cache per pattern, made on first use: searching with them directly is
     /// cheaper than through the regex's shared pool, which matters at ~25 searches a
@@ -761,7 +763,7 @@ impl Lexicon {
         scratch.candidates.sort_unstable();
         scratch.hits.sort_unstable();
         scratch.hits.dedup();
-        scratch.leads.clear();
+        scratch.leads_len = 0;
         let (mut c, mut h) = (0, 0);
         while c < scratch.candidates.len() || h < scratch.hits.len() {
             let next_c = scratch.candidates.get(c).copied().unwrap_or(u32::MAX);
@@ -910,19 +912,25 @@ impl Lexicon {
         scratch: &mut Scratch,
     ) -> Option<usize> {
         let p = &self.patterns[i];
-        let at = match scratch.leads.iter().position(|(l, _)| *l == lead) {
+        let known = &scratch.leads[..scratch.leads_len];
+        let at = match known.iter().position(|(l, _)| *l == lead) {
             Some(at) => at,
             None => {
-                let mut starts = Vec::new();
+                let at = scratch.leads_len;
+                if at == scratch.leads.len() {
+                    scratch.leads.push((lead, Vec::new()));
+                }
+                scratch.leads_len += 1;
+                let (l, starts) = &mut scratch.leads[at];
+                *l = lead;
                 lead_starts(
                     norm.as_bytes(),
                     &self.lead_words[lead.0 as usize],
                     lead.1,
                     &mut scratch.visited,
-                    &mut starts,
+                    starts,
                 );
-                scratch.leads.push((lead, starts));
-                scratch.leads.len() - 1
+                at
             }
         };
         let cache = cache_of(&mut scratch.caches, i, p);

@@ -447,8 +447,8 @@ fn scan_turns(
             Role::Agent => skips.agent,
             _ => 0,
         };
-        let mut sentences = Vec::new();
-        let mut tags = Vec::new();
+        let mut sentences = Vec::with_capacity(split.len());
+        let mut tags = Vec::with_capacity(2 * split.len() + 1);
         let mut words = 0;
         for (si, (s, norm)) in split.into_iter().enumerate() {
             words += count_words(&norm);

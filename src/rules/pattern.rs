@@ -114,11 +114,14 @@ pub fn detect(tt: &TaggedTranscript, spec: &RuleSpec) -> Vec<Hit> {
             .find(|t| p.acts.contains(&t.act))
             .map(|t| t.sentence);
         let by_re = || {
+            if regs.is_empty() {
+                return None;
+            }
             turn.sentences.iter().position(|s| {
                 let n = if s.norm.is_empty() {
-                    normalise(&s.text)
+                    std::borrow::Cow::Owned(normalise(&s.text))
                 } else {
-                    s.norm.clone()
+                    std::borrow::Cow::Borrowed(s.norm.as_str())
                 };
                 regs.iter().any(|r| r.is_match(n.as_bytes()))
             })

@@ -185,6 +185,24 @@ pub(crate) fn customer_skip() -> u64 {
     agent_side & !CUSTOMER_NEEDS.load(Ordering::Relaxed)
 }
 
+/// Acts read only to find the need statement and to judge whether it is a pure factual
+/// question: a customer's turn after a need statement that is none is not scanned for
+/// them (unless a loaded rule asks for one there).
+const NEED_ONLY: [Act; 5] = [
+    Act::Explore,
+    Act::Factual,
+    Act::Problem,
+    Act::Topic,
+    Act::Worry,
+];
+
+/// The acts a customer's turn after a need statement that is no factual question is not
+/// scanned for, besides `customer_skip`.
+pub(crate) fn after_need_skip() -> u64 {
+    let need = NEED_ONLY.iter().fold(0, |m, a| m | a.bit());
+    need & !CUSTOMER_NEEDS.load(Ordering::Relaxed)
+}
+
 /// The acts an agent's turn in a call is not scanned for.
 pub(crate) fn agent_skip() -> u64 {
     let customer_side = CUSTOMER_SIDE.iter().fold(0, |m, a| m | a.bit());

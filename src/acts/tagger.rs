@@ -349,19 +349,28 @@ thread_local! {
 
 /// Tag a transcript. `lang` overrides detection.
 pub fn tag(t: &Transcript, lang: Option<Lang>) -> TaggedTranscript<'_> {
-    let skips = Skips {
-        customer: super::customer_skip(),
-        agent: super::agent_skip(),
-    };
-    tag_with(t, lang, skips)
+    tag_with(t, lang, Skips::current())
 }
 
-/// The acts (as bits, `Act::bit`) a scan leaves out: on customer turns, and on the agent's
+/// The acts (as bits, `Act::bit`) a scan leaves out: on customer turns, on customer turns
+/// after a need statement that is no pure factual question besides, and on the agent's
 /// turns in a call.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct Skips {
     pub customer: u64,
+    pub after_need: u64,
     pub agent: u64,
+}
+
+impl Skips {
+    /// What the loaded rules let a scan leave out.
+    pub(crate) fn current() -> Skips {
+        Skips {
+            customer: super::customer_skip(),
+            after_need: super::after_need_skip(),
+            agent: super::agent_skip(),
+        }
+    }
 }
 
 /// `tag`, skipping these acts.
@@ -441,8 +450,14 @@ fn scan_turns(
 ) -> Vec<TaggedTurn> {
     let mut turns: Vec<TaggedTurn> = Vec::with_capacity(t.turns.len());
     let mut scratch = Vec::new();
+    // The need statement as `resolve` will find it (the first customer turn that states
+    // one, from that turn's acts alone), and whether it is no factual question: the acts
+    // that only tell those are then not needed on later customer turns.
+    let mut need_found = false;
+    let mut told = false;
     for ((index, turn), split) in t.turns.iter().enumerate().zip(split) {
         lexscratch.skip = match turn.role() {
+            Role::Customer if told => skips.customer | skips.after_need,
             Role::Customer => skips.customer,
             Role::Agent => skips.agent,
             _ => 0,
@@ -503,6 +518,10 @@ fn scan_turns(
             words,
         };
         sort_tags(&mut tt);
+        if tt.role == Role::Customer && !need_found && is_need(&tt) {
+            need_found = true;
+            told = !tt.has(Act::Factual);
+        }
         turns.push(tt);
     }
     turns

@@ -621,15 +621,19 @@ fn is_need(turn: &TaggedTurn) -> bool {
         || turn.has(Act::Question);
     // A topic announced and then told in the same turn ("Ik bel over mijn jaarafrekening.
     // Daarop staat 48.912, terwijl ik zelf 47.305 heb doorgegeven. …") states the need.
+    // The sentences after the announcement tell it, or in unpunctuated speech the rest of
+    // its own.
     let told = turn
         .tags
         .iter()
         .filter(|t| t.act == Act::Topic)
-        .map(|t| t.sentence)
+        .map(|t| t.pos().max((t.sentence, t.end)))
         .max()
-        .is_some_and(|s| {
+        .is_some_and(|(s, end)| {
+            let rest = turn.sentences[s].norm.get(end..).unwrap_or_default();
             let after = turn.sentences.get(s + 1..).unwrap_or_default();
-            after.iter().map(|x| count_words(&x.norm)).sum::<usize>() >= TOLD_WORDS
+            count_words(rest).max(after.iter().map(|x| count_words(&x.norm)).sum::<usize>())
+                >= TOLD_WORDS
         });
     if turn.has(Act::Topic) && !substantive && !told {
         return false;
@@ -659,18 +663,17 @@ fn is_factual(tt: &TaggedTranscript, need: usize) -> bool {
         .tags
         .iter()
         .filter(|t| t.act == Act::Factual)
-        .map(|t| t.sentence)
+        .map(|t| t.pos())
         .min()
-        .unwrap_or(0);
+        .unwrap_or((0, 0));
     tt.turns[need..first_solution.max(need + 1)]
         .iter()
         .filter(|t| t.role == Role::Customer)
         .all(|t| {
-            let background = |x: &Tag| t.index == need && x.sentence < asked;
+            let background = |x: &Tag| t.index == need && x.pos() < asked;
             !t.tags
                 .iter()
-                .any(|x| x.act == Act::Explore && !background(x))
-                && !t.has(Act::Problem)
+                .any(|x| matches!(x.act, Act::Explore | Act::Problem) && !background(x))
                 && !t.has(Act::Resistance)
         })
 }

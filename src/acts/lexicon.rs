@@ -323,6 +323,10 @@ fn edge_sets(t: &[Option<&[&[u8]]>]) -> Vec<Option<Vec<Vec<u8>>>> {
         .collect()
 }
 
+/// Scans of one set of skipped acts before their own literal automaton is made (a file
+/// has a few hundred sentences; a batch, millions).
+const SUB_AFTER: usize = 4096;
+
 /// A compiled lexicon for one language.
 ///
 /// Scanning is built for batches of millions of sentences: one pass of the literal automaton
@@ -355,10 +359,13 @@ pub struct Lexicon {
     reports: StateReports,
     refs: LiveRefs,
     /// For the first three other sets of skipped acts scans ask for (a customer's turn
-    /// before and after the need statement, an agent's turn in a call), made on first use: an automaton of only the literals such
-    /// a scan needs (half or less of them: fewer states to walk through and to report)
-    /// and its reports.
+    /// before and after the need statement, an agent's turn in a call), made on first use:
+    /// reports on the full automaton without the skipped acts, and once a batch has run
+    /// `sub_after` such scans, an automaton of only the literals they need (half or less:
+    /// fewer states to walk through and to report; too costly to build for one file).
     skipping: [OnceLock<SkipScan>; 3],
+    /// See `skipping`.
+    sub_after: usize,
     /// The literals of `prefilter`, for those automata.
     literal_bytes: Vec<Vec<u8>>,
 }
@@ -366,9 +373,13 @@ pub struct Lexicon {
 /// The literal pass of a scan that skips `mask`.
 struct SkipScan {
     mask: u64,
-    dfa: LiteralDfa,
+    /// Reports on the full automaton.
     reports: StateReports,
     refs: LiveRefs,
+    /// Scans so far, until `sub` is made.
+    uses: AtomicUsize,
+    /// The automaton of only the literals these scans need, and its reports.
+    sub: OnceLock<(LiteralDfa, StateReports)>,
 }
 
 struct Pattern {
@@ -638,6 +649,7 @@ impl Lexicon {
             reports,
             refs,
             skipping: [OnceLock::new(), OnceLock::new(), OnceLock::new()],
+            sub_after: SUB_AFTER,
             literal_bytes: literals,
             flags,
             starts,
@@ -845,17 +857,37 @@ impl Lexicon {
         // A slot taken by another set is passed over; with all taken, the full automaton
         // serves (the scan leaves the skipped acts' patterns out all the same).
         for slot in &self.skipping {
-            let scan = slot.get_or_init(|| self.skip_scan(skip));
-            if scan.mask == skip {
-                return Some((&scan.dfa, &scan.reports, &scan.refs));
+            let scan = slot.get_or_init(|| self.skip_scan(full, skip));
+            if scan.mask != skip {
+                continue;
             }
+            if let Some((dfa, reports)) = scan.sub.get() {
+                return Some((dfa, reports, &scan.refs));
+            }
+            if scan.uses.fetch_add(1, Ordering::Relaxed) >= self.sub_after {
+                let (dfa, reports) = scan.sub.get_or_init(|| self.sub_scan(skip));
+                return Some((dfa, reports, &scan.refs));
+            }
+            return Some((full, &scan.reports, &scan.refs));
         }
         Some((full, &self.reports, &self.refs))
     }
 
-    /// The literal pass for a scan that skips `skip`: the literals that stand for a
-    /// pattern it tries or open a gate of one.
-    fn skip_scan(&self, skip: u64) -> SkipScan {
+    /// The literal pass for a scan that skips `skip`, on the full automaton.
+    fn skip_scan(&self, full: &LiteralDfa, skip: u64) -> SkipScan {
+        let lists = &self.literal_lists;
+        SkipScan {
+            mask: skip,
+            reports: StateReports::new(full, lists, &self.flags, self.gate_count, skip),
+            refs: LiveRefs::new(lists, &self.flags, skip),
+            uses: AtomicUsize::new(0),
+            sub: OnceLock::new(),
+        }
+    }
+
+    /// The automaton for a scan that skips `skip`, of the literals that stand for a
+    /// pattern it tries or open a gate of one, and its reports.
+    fn sub_scan(&self, skip: u64) -> (LiteralDfa, StateReports) {
         let mut used = vec![false; self.gate_count];
         for f in self
             .flags
@@ -876,12 +908,7 @@ impl Lexicon {
         let dfa = LiteralDfa::new_subset(&self.literal_bytes, keep)
             .expect("a subset of literals that made an automaton makes one");
         let reports = StateReports::new(&dfa, lists, &self.flags, self.gate_count, skip);
-        SkipScan {
-            mask: skip,
-            dfa,
-            reports,
-            refs: LiveRefs::new(lists, &self.flags, skip),
-        }
+        (dfa, reports)
     }
 
     /// Can pattern `i` match a sentence whose `open` gates are known and which ends with
@@ -1270,7 +1297,8 @@ mod tests {
 
     /// A scan that skips acts finds what a full scan finds, less those acts, on every
     /// sentence of the examples and corpora, whatever set of acts it skips (the first three
-    /// sets get an automaton of their own literals; another uses the full one).
+    /// sets get reports of their own, then an automaton of their own literals; another
+    /// uses the full ones).
     #[test]
     fn skipping_scans_find_the_rest_as_before() {
         let sentences = test_sentences(&["examples", "../shared/corpus/dev"]);
@@ -1282,8 +1310,15 @@ mod tests {
             Act::Solution.bit() | Act::Offer.bit(),
             Act::Agreement.bit(),
         ];
-        for lang in [Lang::En, Lang::Nl] {
-            let lex = Lexicon::builtin(lang);
+        // Reports on the full automaton (a file) and the scans' own automata (a batch).
+        for (lang, sub_after) in [
+            (Lang::En, usize::MAX),
+            (Lang::Nl, usize::MAX),
+            (Lang::En, 0),
+            (Lang::Nl, 0),
+        ] {
+            let mut lex = Lexicon::builtin(lang);
+            lex.sub_after = sub_after;
             let mut full = Scratch::default();
             for skip in masks {
                 let mut sc = Scratch {

@@ -167,6 +167,13 @@ struct PatternRef {
 }
 
 impl LiteralLists {
+    /// Does literal `lit` stand for a pattern a scan that skips `skip` tries?
+    fn live(&self, lit: u32, flags: &[Flags], skip: u64) -> bool {
+        self.patterns(lit)
+            .iter()
+            .any(|&p| !flags[p as usize].skipped(skip))
+    }
+
     fn push(&mut self, patterns: &[u32], gates: &[u32]) {
         let start = self.items.len() as u32;
         self.items.extend_from_slice(patterns);
@@ -237,6 +244,18 @@ struct StateReports {
     items: Vec<u32>,
 }
 
+/// The gates (numbered below `gate_count`) of the patterns a scan that skips `skip` tries.
+fn used_gates(flags: &[Flags], gate_count: usize, skip: u64) -> Vec<bool> {
+    let mut used = vec![false; gate_count];
+    for f in flags
+        .iter()
+        .filter(|f| f.gate != NO_GATE && !f.skipped(skip))
+    {
+        used[f.gate as usize] = true;
+    }
+    used
+}
+
 impl StateReports {
     /// The `k`th reporting state, reached with the byte before `end`.
     #[inline(never)]
@@ -259,13 +278,7 @@ impl StateReports {
         gate_count: usize,
         skip: u64,
     ) -> StateReports {
-        let mut used = vec![false; gate_count];
-        for f in flags
-            .iter()
-            .filter(|f| f.gate != NO_GATE && !f.skipped(skip))
-        {
-            used[f.gate as usize] = true;
-        }
+        let used = used_gates(flags, gate_count, skip);
         let mut r = StateReports::default();
         let mut gates = Vec::new();
         for k in 0..dfa.reporting_states() {
@@ -279,11 +292,7 @@ impl StateReports {
             r.items.extend_from_slice(&gates);
             let mut pairs = 0u16;
             for &lit in dfa.state_literals(k) {
-                let live = lists
-                    .patterns(lit)
-                    .iter()
-                    .any(|&p| !flags[p as usize].skipped(skip));
-                if live {
+                if lists.live(lit, flags, skip) {
                     r.items.push(lit);
                     r.items.push(dfa.literal_len(lit) as u32);
                     pairs += 1;
@@ -888,22 +897,11 @@ impl Lexicon {
     /// The automaton for a scan that skips `skip`, of the literals that stand for a
     /// pattern it tries or open a gate of one, and its reports.
     fn sub_scan(&self, skip: u64) -> (LiteralDfa, StateReports) {
-        let mut used = vec![false; self.gate_count];
-        for f in self
-            .flags
-            .iter()
-            .filter(|f| f.gate != NO_GATE && !f.skipped(skip))
-        {
-            used[f.gate as usize] = true;
-        }
+        let used = used_gates(&self.flags, self.gate_count, skip);
         let lists = &self.literal_lists;
         let keep = |lit: usize| {
             let lit = lit as u32;
-            lists
-                .patterns(lit)
-                .iter()
-                .any(|&p| !self.flags[p as usize].skipped(skip))
-                || lists.gates(lit).iter().any(|&g| used[g as usize])
+            lists.live(lit, &self.flags, skip) || lists.gates(lit).iter().any(|&g| used[g as usize])
         };
         let dfa = LiteralDfa::new_subset(&self.literal_bytes, keep)
             .expect("a subset of literals that made an automaton makes one");

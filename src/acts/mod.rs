@@ -159,18 +159,24 @@ static CUSTOMER_NEEDS: AtomicU64 = AtomicU64::new(0);
 /// Acts that loaded rules read on the agent's turns in a call, as bits.
 static AGENT_NEEDS: AtomicU64 = AtomicU64::new(0);
 
+/// These acts as bits.
+fn bits(acts: &[Act]) -> u64 {
+    acts.iter().fold(0, |m, a| m | a.bit())
+}
+
 /// A loaded rule reads these acts on the agent's turns.
 pub fn need_on_agent(acts: &[Act]) {
-    for a in acts {
-        AGENT_NEEDS.fetch_or(a.bit(), Ordering::Relaxed);
-    }
+    AGENT_NEEDS.fetch_or(bits(acts), Ordering::Relaxed);
 }
 
 /// A loaded rule reads these acts on customer turns.
 pub fn need_on_customer(acts: &[Act]) {
-    for a in acts {
-        CUSTOMER_NEEDS.fetch_or(a.bit(), Ordering::Relaxed);
-    }
+    CUSTOMER_NEEDS.fetch_or(bits(acts), Ordering::Relaxed);
+}
+
+/// These acts, less those the loaded rules read (`needs`).
+fn skippable(acts: &[Act], needs: &AtomicU64) -> u64 {
+    bits(acts) & !needs.load(Ordering::Relaxed)
 }
 
 /// Tag every act on every turn (`callcoach acts` shows them all).
@@ -181,8 +187,7 @@ pub fn tag_everything() {
 
 /// The acts a customer's turn is not scanned for.
 pub(crate) fn customer_skip() -> u64 {
-    let agent_side = AGENT_SIDE.iter().fold(0, |m, a| m | a.bit());
-    agent_side & !CUSTOMER_NEEDS.load(Ordering::Relaxed)
+    skippable(&AGENT_SIDE, &CUSTOMER_NEEDS)
 }
 
 /// Acts read only to find the need statement and to judge whether it is a pure factual
@@ -199,14 +204,12 @@ const NEED_ONLY: [Act; 5] = [
 /// The acts a customer's turn after a need statement that is no factual question is not
 /// scanned for, besides `customer_skip`.
 pub(crate) fn after_need_skip() -> u64 {
-    let need = NEED_ONLY.iter().fold(0, |m, a| m | a.bit());
-    need & !CUSTOMER_NEEDS.load(Ordering::Relaxed)
+    skippable(&NEED_ONLY, &CUSTOMER_NEEDS)
 }
 
 /// The acts an agent's turn in a call is not scanned for.
 pub(crate) fn agent_skip() -> u64 {
-    let customer_side = CUSTOMER_SIDE.iter().fold(0, |m, a| m | a.bit());
-    customer_side & !AGENT_NEEDS.load(Ordering::Relaxed)
+    skippable(&CUSTOMER_SIDE, &AGENT_NEEDS)
 }
 
 static NL: OnceLock<Lexicon> = OnceLock::new();

@@ -417,7 +417,7 @@ pub(crate) fn tag_with(t: &Transcript, lang: Option<Lang>, skips: Skips) -> Tagg
     if coaching {
         skips.agent = 0;
     }
-    let mut turns = scan_turns(t, split, lex, skips, &mut lexscratch);
+    let (mut turns, mut need) = scan_turns(t, split, lex, skips, &mut lexscratch);
     let kind = t.kind.unwrap_or_else(|| guess_kind(&turns));
     if kind == Kind::Coaching && skips.agent != 0 {
         let split = turns
@@ -425,7 +425,7 @@ pub(crate) fn tag_with(t: &Transcript, lang: Option<Lang>, skips: Skips) -> Tagg
             .map(|x| x.sentences.into_iter().map(|s| (s.text, s.norm)).collect())
             .collect();
         skips.agent = 0;
-        turns = scan_turns(t, split, lex, skips, &mut lexscratch);
+        (turns, need) = scan_turns(t, split, lex, skips, &mut lexscratch);
     }
     LEX_SCRATCH.with_borrow_mut(|s| s[slot] = lexscratch);
     let mut tagged = TaggedTranscript {
@@ -433,7 +433,7 @@ pub(crate) fn tag_with(t: &Transcript, lang: Option<Lang>, skips: Skips) -> Tagg
         lang,
         kind,
         turns,
-        need: None,
+        need,
         factual: false,
     };
     resolve(&mut tagged, &lex.stopwords);
@@ -447,13 +447,13 @@ fn scan_turns(
     lex: &Lexicon,
     skips: Skips,
     lexscratch: &mut Scratch,
-) -> Vec<TaggedTurn> {
+) -> (Vec<TaggedTurn>, Option<usize>) {
     let mut turns: Vec<TaggedTurn> = Vec::with_capacity(t.turns.len());
     let mut scratch = Vec::new();
-    // The need statement as `resolve` will find it (the first customer turn that states
-    // one, from that turn's acts alone), and whether it is no factual question: the acts
-    // that only tell those are then not needed on later customer turns.
-    let mut need_found = false;
+    // The need statement (the first customer turn that states one, from that turn's acts
+    // alone), and whether it is no factual question: the acts that only tell those are
+    // then not needed on later customer turns.
+    let mut need = None;
     let mut told = false;
     for ((index, turn), split) in t.turns.iter().enumerate().zip(split) {
         lexscratch.skip = match turn.role() {
@@ -518,13 +518,13 @@ fn scan_turns(
             words,
         };
         sort_tags(&mut tt);
-        if tt.role == Role::Customer && !need_found && is_need(&tt) {
-            need_found = true;
+        if tt.role == Role::Customer && need.is_none() && is_need(&tt) {
+            need = Some(index);
             told = !tt.has(Act::Factual);
         }
         turns.push(tt);
     }
-    turns
+    (turns, need)
 }
 
 fn sort_tags(t: &mut TaggedTurn) {
@@ -549,59 +549,50 @@ fn guess_kind(turns: &[TaggedTurn]) -> Kind {
     }
 }
 
-/// Structural decisions over the raw act occurrences.
+/// Structural decisions over the raw act occurrences, the need statement found (`scan_turns`).
 fn resolve(tt: &mut TaggedTranscript, stop: &Words) {
     let mut customer_words = CustomerWords::default();
-    let mut need: Option<usize> = None;
+    let need = tt.need;
     for i in 0..tt.turns.len() {
-        let role = tt.turns[i].role;
-        match role {
-            Role::Customer => {
-                let turn = &mut tt.turns[i];
-                if need.is_none() && is_need(turn) {
-                    need = Some(i);
-                }
-            }
-            Role::Agent => {
-                // Without a cue, a lead or a check a sentence is a summary only as a
-                // restatement the customer confirms at once ("Ja, precies.").
-                let cued = tt.turns[i]
-                    .tags
-                    .iter()
-                    .any(|t| matches!(t.act, Act::SummaryCue | Act::SummaryLead | Act::CheckTag));
-                let confirmed = tt.turns[i].words >= 10
-                    && tt.turns.get(i + 1).is_some_and(|c| {
-                        c.role == Role::Customer && c.words < 6 && c.has(Act::Agreement)
-                    });
-                // Summaries restate the need: none before it.
-                if (cued || confirmed) && need.is_some() {
-                    let words = customer_words.before(&tt.turns, i, stop);
-                    find_summaries(&mut tt.turns[i], words, stop, confirmed);
-                }
-                // Fetching the manager the customer just asked for ("Dat regel ik: ik haal
-                // mijn teamleider erbij") honours the request; it solves nothing yet.
-                let asked = tt.turns[..i]
-                    .iter()
-                    .rev()
-                    .find(|t| t.role == Role::Customer)
-                    .is_some_and(|t| t.has(Act::ManagerRequest));
-                let turn = &mut tt.turns[i];
-                if asked {
-                    let fetches: Vec<usize> = turn
-                        .tags
-                        .iter()
-                        .filter(|t| matches!(t.act, Act::NextStep | Act::Handoff))
-                        .map(|t| t.sentence)
-                        .collect();
-                    turn.tags
-                        .retain(|t| t.act != Act::Solution || !fetches.contains(&t.sentence));
-                }
-                classify_agent(turn);
-            }
-            _ => {}
+        if tt.turns[i].role != Role::Agent {
+            continue;
         }
+        // Without a cue, a lead or a check a sentence is a summary only as a
+        // restatement the customer confirms at once ("Ja, precies.").
+        let cued = tt.turns[i]
+            .tags
+            .iter()
+            .any(|t| matches!(t.act, Act::SummaryCue | Act::SummaryLead | Act::CheckTag));
+        let confirmed = tt.turns[i].words >= 10
+            && tt
+                .turns
+                .get(i + 1)
+                .is_some_and(|c| c.role == Role::Customer && c.words < 6 && c.has(Act::Agreement));
+        // Summaries restate the need: none before it.
+        if (cued || confirmed) && need.is_some_and(|n| n < i) {
+            let words = customer_words.before(&tt.turns, i, stop);
+            find_summaries(&mut tt.turns[i], words, stop, confirmed);
+        }
+        // Fetching the manager the customer just asked for ("Dat regel ik: ik haal
+        // mijn teamleider erbij") honours the request; it solves nothing yet.
+        let asked = tt.turns[..i]
+            .iter()
+            .rev()
+            .find(|t| t.role == Role::Customer)
+            .is_some_and(|t| t.has(Act::ManagerRequest));
+        let turn = &mut tt.turns[i];
+        if asked {
+            let fetches: Vec<usize> = turn
+                .tags
+                .iter()
+                .filter(|t| matches!(t.act, Act::NextStep | Act::Handoff))
+                .map(|t| t.sentence)
+                .collect();
+            turn.tags
+                .retain(|t| t.act != Act::Solution || !fetches.contains(&t.sentence));
+        }
+        classify_agent(turn);
     }
-    tt.need = need;
     tt.factual = match need {
         Some(n) => is_factual(tt, n),
         None => false,
@@ -627,7 +618,7 @@ fn is_need(turn: &TaggedTurn) -> bool {
         .tags
         .iter()
         .filter(|t| t.act == Act::Topic)
-        .map(|t| t.pos().max((t.sentence, t.end)))
+        .map(|t| (t.sentence, t.end.max(t.offset)))
         .max()
         .is_some_and(|(s, end)| {
             let rest = turn.sentences[s].norm.get(end..).unwrap_or_default();

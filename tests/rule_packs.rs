@@ -193,70 +193,61 @@ fn broken_rule_files_name_file_and_line() {
     }
 }
 
-/// The scan leaves agent-side acts out on customer turns, since no built-in rule reads them
-/// there; a user rule that does read one there still sees it, and `acts` shows them all.
-#[test]
-fn a_rule_reading_an_agent_side_act_on_customer_turns_still_sees_it() {
-    let dir = tempdir("customer-solutions");
-    write(
-        &dir,
-        "call.txt",
-        "Agent: Good morning, Northbank, how can I help?\nCustomer: I have reset the router twice and it still drops.\nAgent: When did it start?\nCustomer: Monday.\n",
-    );
-    write(
-        &dir,
-        "pack/customer-tried.toml",
-        r#"id = "customer-tried"
+/// A pattern rule `id` that reads `act` on `role` turns, with two examples that must fire
+/// at `turn` (English and Dutch: the greeting, then `en` / `nl`) and two that must pass.
+fn one_act_rule(id: &str, role: &str, act: &str, turn: usize, en: &str, nl: &str) -> String {
+    format!(
+        r#"id = "{id}"
 severity = "info"
 category = "process"
 detector = "pattern"
 
 [pattern]
-role = "customer"
-acts = ["solution"]
+role = "{role}"
+acts = ["{act}"]
 
 [summary]
-en = "The customer already tried a fix."
-nl = "De klant probeerde al een oplossing."
+en = "A {role} turn with {act}."
+nl = "Een beurt met {act}."
 
 [message]
-en = "The customer says what they already tried."
-nl = "De klant vertelt wat hij al probeerde."
+en = "The {role} turn has {act}."
+nl = "De beurt heeft {act}."
 
 [advice]
-en = "Ask what happened when they tried it."
-nl = "Vraag wat er gebeurde toen hij het probeerde."
+en = "Look at what was said."
+nl = "Kijk naar wat er gezegd werd."
 
 [doc.en]
-what = "The customer tells what they already did to fix it."
-why = "It says where to start exploring."
-example = "Customer: I have reset the router twice."
-better = "Agent: What happened after you reset it?"
+what = "A {role} turn with {act}."
+why = "It tests the scan."
+example = "See the examples below."
+better = "None."
 exceptions = "None."
 
 [doc.nl]
-what = "De klant vertelt wat hij al deed om het op te lossen."
-why = "Het zegt waar het doorvragen kan beginnen."
-example = "Klant: Ik heb de router al twee keer opnieuw opgestart."
-better = "Medewerker: Wat gebeurde er nadat u hem opnieuw opstartte?"
+what = "Een beurt met {act}."
+why = "Het test de scan."
+example = "Zie de voorbeelden hieronder."
+better = "Geen."
 exceptions = "Geen."
 
 [[examples]]
 lang = "en"
 expect = "fire"
-turn = 2
+turn = {turn}
 transcript = """
 Agent: Good morning, Northbank, how can I help?
-Customer: I have reset the router twice and it still drops.
+{en}
 """
 
 [[examples]]
 lang = "nl"
 expect = "fire"
-turn = 2
+turn = {turn}
 transcript = """
 Agent: Goedemorgen, Northbank, waarmee kan ik u helpen?
-Klant: Ik heb de router al twee keer opnieuw opgestart en hij valt nog steeds weg.
+{nl}
 """
 
 [[examples]]
@@ -274,8 +265,29 @@ transcript = """
 Agent: Goedemorgen, Northbank, waarmee kan ik u helpen?
 Klant: Mijn internet valt 's avonds steeds weg.
 """
-"#,
+"#
+    )
+}
+
+/// The scan leaves agent-side acts out on customer turns, since no built-in rule reads them
+/// there; a user rule that does read one there still sees it, and `acts` shows them all.
+#[test]
+fn a_rule_reading_an_agent_side_act_on_customer_turns_still_sees_it() {
+    let dir = tempdir("customer-solutions");
+    write(
+        &dir,
+        "call.txt",
+        "Agent: Good morning, Northbank, how can I help?\nCustomer: I have reset the router twice and it still drops.\nAgent: When did it start?\nCustomer: Monday.\n",
     );
+    let rule = one_act_rule(
+        "customer-tried",
+        "customer",
+        "solution",
+        2,
+        "Customer: I have reset the router twice and it still drops.",
+        "Klant: Ik heb de router al twee keer opnieuw opgestart en hij valt nog steeds weg.",
+    );
+    write(&dir, "pack/customer-tried.toml", &rule);
     let o = run_in(&dir, &["check", "--rules", "pack", "call.txt"]);
     let out = stdout(&o);
     assert!(
@@ -304,81 +316,15 @@ fn a_rule_reading_a_customer_side_act_on_agent_turns_still_sees_it() {
         "call.txt",
         "Agent: Good morning, Northbank, how can I help?\nCustomer: My internet keeps dropping in the evening.\nAgent: Okay, sure. When did it start?\nCustomer: Monday.\n",
     );
-    write(
-        &dir,
-        "pack/agent-agrees.toml",
-        r#"id = "agent-agrees"
-severity = "info"
-category = "process"
-detector = "pattern"
-
-[pattern]
-role = "agent"
-acts = ["agreement"]
-
-[summary]
-en = "The agent agrees."
-nl = "De medewerker stemt in."
-
-[message]
-en = "The agent says yes."
-nl = "De medewerker zegt ja."
-
-[advice]
-en = "Say what you agree to."
-nl = "Zeg waarmee u instemt."
-
-[doc.en]
-what = "The agent agrees."
-why = "A bare yes says little."
-example = "Agent: Okay, sure."
-better = "Agent: Yes, I can do that for you."
-exceptions = "None."
-
-[doc.nl]
-what = "De medewerker stemt in."
-why = "Een kaal ja zegt weinig."
-example = "Medewerker: Oké, prima."
-better = "Medewerker: Ja, dat regel ik voor u."
-exceptions = "Geen."
-
-[[examples]]
-lang = "en"
-expect = "fire"
-turn = 3
-transcript = """
-Agent: Good morning, Northbank, how can I help?
-Customer: My internet keeps dropping.
-Agent: Okay, sure, I can look at that.
-"""
-
-[[examples]]
-lang = "nl"
-expect = "fire"
-turn = 3
-transcript = """
-Agent: Goedemorgen, Northbank, waarmee kan ik u helpen?
-Klant: Mijn internet valt steeds weg.
-Medewerker: Oké, prima, daar kijk ik naar.
-"""
-
-[[examples]]
-lang = "en"
-expect = "pass"
-transcript = """
-Agent: Good morning, Northbank, how can I help?
-Customer: My internet keeps dropping in the evening.
-"""
-
-[[examples]]
-lang = "nl"
-expect = "pass"
-transcript = """
-Agent: Goedemorgen, Northbank, waarmee kan ik u helpen?
-Klant: Mijn internet valt 's avonds steeds weg.
-"""
-"#,
+    let rule = one_act_rule(
+        "agent-agrees",
+        "agent",
+        "agreement",
+        3,
+        "Customer: My internet keeps dropping.\nAgent: Okay, sure, I can look at that.",
+        "Klant: Mijn internet valt steeds weg.\nMedewerker: Oké, prima, daar kijk ik naar.",
     );
+    write(&dir, "pack/agent-agrees.toml", &rule);
     let o = run_in(&dir, &["check", "--rules", "pack", "call.txt"]);
     let out = stdout(&o);
     assert!(

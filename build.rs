@@ -32,6 +32,7 @@ fn lexicon_tables(out: &mut String, name: &str, path: &std::path::Path, out_dir:
     writeln!(out, "    always: &{:?},", p.always).unwrap();
     writeln!(out, "    leads: &{:?},", p.leads).unwrap();
     writeln!(out, "    anchored: &{:?},", p.anchored).unwrap();
+    writeln!(out, "    bounded: &{:?},", p.bounded).unwrap();
     writeln!(out, "    gates: &{:?},", p.gates).unwrap();
     for (field, sets) in [("starts", &p.starts), ("ends", &p.ends)] {
         writeln!(out, "    {field}: &[").unwrap();

@@ -52,6 +52,7 @@ mod builtin {
         pub always: &'static [u32],
         pub leads: &'static [Option<(u32, u8)>],
         pub anchored: &'static [bool],
+        pub bounded: &'static [bool],
         pub lead_words: &'static [&'static [&'static str]],
         pub gates: &'static [Option<u32>],
         pub starts: &'static [Option<&'static [&'static [u8]]>],
@@ -313,6 +314,8 @@ struct Flags {
     end: u32,
     /// Runs anchored at its literals.
     anchored: bool,
+    /// Matches start at a word boundary (see `prep::Prepared::bounded`).
+    bounded: bool,
     /// Its act's bit number (`Act::bit` is `1 << act`; see `Scratch::skip`).
     act: u8,
 }
@@ -567,6 +570,7 @@ impl Lexicon {
             always: t.always.to_vec(),
             leads: t.leads.to_vec(),
             anchored: t.anchored.to_vec(),
+            bounded: t.bounded.to_vec(),
             gates: t.gates.to_vec(),
             starts: edge_sets(t.starts),
             ends: edge_sets(t.ends),
@@ -601,11 +605,12 @@ impl Lexicon {
             .unwrap_or(0);
         let mut patterns = Vec::with_capacity(p.patterns.len());
         let mut flags = Vec::with_capacity(p.patterns.len());
-        for (((((act, source), lead), anchored), gate), end) in p
+        for ((((((act, source), lead), anchored), bounded), gate), end) in p
             .patterns
             .into_iter()
             .zip(p.leads)
             .zip(p.anchored)
+            .zip(p.bounded)
             .zip(p.gates)
             .zip(p.ends)
         {
@@ -621,6 +626,7 @@ impl Lexicon {
                 gate: gate.unwrap_or(NO_GATE),
                 end,
                 anchored,
+                bounded,
                 act: act.bit().trailing_zeros() as u8,
             });
             patterns.push(Pattern {
@@ -770,7 +776,11 @@ impl Lexicon {
                     continue;
                 }
                 if r.flags.anchored {
-                    // Its matches start where its literals are: try only there.
+                    // Its matches start where its literals are: try only there, unless a
+                    // word boundary it starts with is not there.
+                    if r.flags.bounded && !at_boundary(norm.as_bytes(), start) {
+                        continue;
+                    }
                     scratch.hits.push((i, start));
                     continue;
                 }
@@ -968,6 +978,15 @@ impl Lexicon {
             .filter(|&&at| starts.as_ref().is_none_or(|w| w.starts(&hay[at..])))
             .find_map(|&at| p.anchored_end(cache, hay, at))
     }
+}
+
+/// Does `\b` (ASCII) hold at `at` in `hay`?
+#[inline(always)]
+fn at_boundary(hay: &[u8], at: usize) -> bool {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let before = at > 0 && word(hay[at - 1]);
+    let here = hay.get(at).is_some_and(|&b| word(b));
+    before != here
 }
 
 /// The places a pattern with a lead may start: after 0 to `max` lead words, each followed

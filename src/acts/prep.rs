@@ -49,6 +49,9 @@ pub struct Prepared {
     /// Per pattern: every match starts with one of its literals, so it runs anchored at the
     /// places the prefilter found them instead of over the whole sentence.
     pub anchored: Vec<bool>,
+    /// Per pattern: every match starts at an ASCII word boundary (`\b`), so a place where
+    /// none is (a literal inside a word: "hi" in "this") is not tried.
+    pub bounded: Vec<bool>,
     /// Per pattern: a gate, a set of literals one of which every match holds somewhere
     /// (its number is in the gate lists of `literals`). A sentence that holds none of them
     /// cannot match, and the pattern is not run on it.
@@ -479,6 +482,7 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
     let mut literals = LiteralTable::default();
     let mut always = Vec::new();
     let mut anchored = vec![false; patterns.len()];
+    let mut bounded = vec![false; patterns.len()];
     let mut gates = vec![None; patterns.len()];
     let mut gate_sets: Vec<Vec<Vec<u8>>> = Vec::new();
     let mut starts = vec![None; patterns.len()];
@@ -499,6 +503,7 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
             starts[i] = start_literals(&hir);
         }
         ends[i] = end_literals(&hir);
+        bounded[i] = starts_at_boundary(&hir);
         let required = required_literals(&hir);
         let trigger = required.as_ref().map_or(&[][..], |(l, _)| l.as_slice());
         if let Some(set) = gate_literals(&hir, trigger) {
@@ -538,10 +543,28 @@ pub fn prepare(text: &str, known_act: &dyn Fn(&str) -> bool) -> Result<Prepared,
         leads,
         lead_words,
         anchored,
+        bounded,
         gates,
         starts,
         ends,
     })
+}
+
+/// Does every match of `hir` start where `\b` (ASCII) holds: is the byte before a word
+/// byte exactly when the first byte is not? `\b{start}` and `\b{end}` imply it; the
+/// half boundaries do not.
+fn starts_at_boundary(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Look(l) => matches!(
+            l,
+            Look::WordAscii | Look::WordStartAscii | Look::WordEndAscii
+        ),
+        HirKind::Capture(c) => starts_at_boundary(&c.sub),
+        HirKind::Concat(parts) => parts.first().is_some_and(starts_at_boundary),
+        HirKind::Alternation(alts) => alts.iter().all(starts_at_boundary),
+        HirKind::Repetition(r) => r.min >= 1 && starts_at_boundary(&r.sub),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -637,6 +660,58 @@ mod tests {
         );
         assert!(with_sets > 20, "only {with_sets} patterns have edge sets");
         assert!(matched > 100, "only {matched} matches checked");
+    }
+
+    /// Where a pattern said to start at a word boundary matches, one is there.
+    #[test]
+    fn bounded_patterns_match_only_at_a_boundary() {
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let mut at_start = 0;
+        let (bounded, matched) = corpus_matches(
+            |p, i| p.bounded[i],
+            |p, i, s, hay| {
+                // `hay` is a slice of `s`: where it starts.
+                let at = hay.as_ptr() as usize - s.as_ptr() as usize;
+                let before = at > 0 && word(s.as_bytes()[at - 1]);
+                let here = hay.first().is_some_and(|&b| word(b));
+                assert!(
+                    before != here,
+                    "{} matches {:?} in {s:?} where no word boundary is",
+                    p.patterns[i].1,
+                    String::from_utf8_lossy(hay)
+                );
+                at_start += usize::from(at == 0);
+            },
+        );
+        assert!(bounded > 500, "only {bounded} patterns start at a boundary");
+        assert!(
+            matched > 1000 && at_start < matched,
+            "{matched} matches checked"
+        );
+    }
+
+    #[test]
+    fn patterns_that_start_at_a_boundary() {
+        let hir = |s: &str| {
+            regex_syntax::ParserBuilder::new()
+                .utf8(false)
+                .build()
+                .parse(&format!("(?-u){s}"))
+                .unwrap()
+        };
+        for yes in [r"\bhi\b", r"(?:\bor|\beither)\b", r"(\bno)+ way", r"\b{start}yes"] {
+            assert!(super::starts_at_boundary(&hir(yes)), "{yes}");
+        }
+        // Optional, in one branch only, later on, or a half boundary: not every match.
+        for no in [
+            r"(?:\b)?hi",
+            r"(?:\bor|either)",
+            r"hi\b",
+            r"\b{start-half}hi",
+            r"(?:\bno)* way",
+        ] {
+            assert!(!super::starts_at_boundary(&hir(no)), "{no:?}");
+        }
     }
 
     #[test]

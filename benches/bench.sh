@@ -68,18 +68,29 @@ bytes_of() {
   if [ -d "$1" ]; then find "$1" -name '*.txt' -print0 | du -cb --files0-from=- | tail -1 | cut -f1; else stat -c %s "$1"; fi
 }
 
-# measure CMD... -> prints "wall_s peak_rss_kb cpu_s": the median wall time of $RUNS runs,
-# the largest peak RSS, and the CPU time (user + sys) of the median run. CPU time matters
-# on a shared machine: wall time there depends on what else runs.
+# run_once OUT CMD...: runs CMD once under /usr/bin/time, appends "wall_s cpu_s rss_kb" to OUT.
+run_once() {
+  local out=$1 tf=$WORK/time.out
+  shift
+  /usr/bin/time -o "$tf" -f "%e %M %U %S" "$@" > /dev/null 2>&1 || true
+  read -r e m u s < <(tail -1 "$tf")
+  echo "$e $(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}') $m" >> "$out"
+}
+
+# summary FILE -> "wall_s peak_rss_kb cpu_s": the median wall time of the runs, the largest
+# peak RSS, and the CPU time (user + sys) of the median run. CPU time matters on a shared
+# machine: wall time there depends on what else runs.
+summary() {
+  sort -g "$1" | awk '{w[NR]=$1; c[NR]=$2; if ($3 > r) r = $3} END {m=int((NR+1)/2); print w[m], r, c[m]}'
+}
+
+# measure CMD... -> the summary of $RUNS runs.
 measure() {
-  local rows=() rss=0 tf=$WORK/time.out
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -o "$tf" -f "%e %M %U %S" "$@" > /dev/null 2>&1 || true
-    read -r e m u s < <(tail -1 "$tf")
-    rows+=("$e $(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')")
-    (( m > rss )) && rss=$m
-  done
-  printf '%s\n' "${rows[@]}" | sort -g | awk -v rss="$rss" '{w[NR]=$1; c[NR]=$2} END {m=int((NR+1)/2); print w[m], rss, c[m]}'
+  local f=$WORK/runs.$$
+  : > "$f"
+  for _ in $(seq "$RUNS"); do run_once "$f" "$@"; done
+  summary "$f"
+  rm -f "$f"
 }
 
 JOBARGS=()
@@ -92,9 +103,16 @@ for name in A B; do
   calls=$(calls_of "$in")
   bytes=$(bytes_of "$in")
   mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e6}')
-  read -r w r c < <(measure "$BIN" score --format csv --quiet "${JOBARGS[@]}" "$in")
+  # The two tools take turns, run by run, so a host that gets busier or quieter during
+  # the bench weighs on both alike.
+  : > "$WORK/score.runs"; : > "$WORK/rg.runs"
+  for _ in $(seq "$RUNS"); do
+    run_once "$WORK/score.runs" "$BIN" score --format csv --quiet "${JOBARGS[@]}" "$in"
+    run_once "$WORK/rg.runs" rg -o -i -f "$PAT" "$in"
+  done
+  read -r w r c < <(summary "$WORK/score.runs")
   WALL[$name-score]=$w; RSS[$name-score]=$r; CPU[$name-score]=$c
-  read -r w r c < <(measure rg -o -i -f "$PAT" "$in")
+  read -r w r c < <(summary "$WORK/rg.runs")
   WALL[$name-rg]=$w; RSS[$name-rg]=$r; CPU[$name-rg]=$c
   for tool in score rg; do
     awk -v n="$name" -v t="$tool" -v k="$calls" -v b="$bytes" -v mb="$mb" -v w="${WALL[$name-$tool]}" \

@@ -1080,14 +1080,18 @@ fn expand_dutch_clitics(s: String) -> String {
 }
 
 /// Dutch dialect spellings written as heard, as whole words: Flemish "nie" and Limburgish
-/// "neet" for "niet", Flemish "da" for "dat" ("klopt da"), Limburgish "ich" for "ik".
-/// Dutch text only.
+/// "neet" for "niet", Flemish "da" for "dat" ("klopt da"), Limburgish "ich" for "ik",
+/// Flemish "gie" for "jij", "mo" for "maar" and "ne" for "een" ("mo gie luistert nie",
+/// "nog ne keer"). Dutch text only.
 pub fn expand_dialect(s: String) -> String {
-    const WORDS: [(&[u8], &str); 4] = [
+    const WORDS: [(&[u8], &str); 7] = [
         (b"nie", "niet"),
         (b"neet", "niet"),
         (b"da", "dat"),
         (b"ich", "ik"),
+        (b"gie", "jij"),
+        (b"mo", "maar"),
+        (b"ne", "een"),
     ];
     let b = s.as_bytes();
     let word = |i: usize| {
@@ -1283,6 +1287,18 @@ pub(crate) fn test_sentences(dirs: &[&str]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Flemish and Limburgish words written as heard read as standard Dutch; words that
+    /// merely contain them do not change.
+    #[test]
+    fn dialect_words_are_spelt_out() {
+        assert_eq!(
+            expand_dialect(normalise("Mo gie luistert nie! 'k Zeg 't nog ne keer.")),
+            normalise("Maar jij luistert niet! Ik zeg het nog een keer.")
+        );
+        let plain = normalise("Mooi, de gieter en de nerts zijn moe.");
+        assert_eq!(expand_dialect(plain.clone()), plain);
+    }
 
     /// Acts the caller asks to skip are not tried; the others are found as before.
     #[test]

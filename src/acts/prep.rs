@@ -699,7 +699,12 @@ mod tests {
                 .parse(&format!("(?-u){s}"))
                 .unwrap()
         };
-        for yes in [r"\bhi\b", r"(?:\bor|\beither)\b", r"(\bno)+ way", r"\b{start}yes"] {
+        for yes in [
+            r"\bhi\b",
+            r"(?:\bor|\beither)\b",
+            r"(\bno)+ way",
+            r"\b{start}yes",
+        ] {
             assert!(super::starts_at_boundary(&hir(yes)), "{yes}");
         }
         // Optional, in one branch only, later on, or a half boundary: not every match.

@@ -648,6 +648,14 @@ fn is_factual(tt: &TaggedTranscript, need: usize) -> bool {
         return false;
     }
     let first_solution = tt.first_solution().unwrap_or(tt.turns.len());
+    // The agent's first turn after the question that asks nothing back answers it: what
+    // the customer says after the answer reacts to it (a price that is "a joke") and is
+    // for the other rules.
+    let answered = tt.turns[need + 1..]
+        .iter()
+        .find(|t| t.role == Role::Agent && !t.has(Act::Question) && t.words >= 3)
+        .map_or(tt.turns.len(), |t| t.index + 1);
+    let first_solution = first_solution.min(answered);
     // What the customer tells before the question itself ("I cancelled in May and was to
     // get the rest back. Has it been paid?") is its background, not a second request.
     let asked = n

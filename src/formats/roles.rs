@@ -131,6 +131,21 @@ const AGENT_CUES: &[&str] = &[
     "my name is",
     "this is",
     "mijn naam is",
+    // Asking for the details that find the customer's account.
+    "mag ik uw",
+    "uw klantnummer",
+    "uw lidnummer",
+    "uw geboortedatum",
+    "uw postcode",
+    "uw ordernummer",
+    "uw boekingsnummer",
+    "can i take your",
+    "can i have your",
+    "could i take your",
+    "could i have your",
+    "your account number",
+    "your reference",
+    "your date of birth",
 ];
 
 /// Cues a customer says as often as an agent ("hello, my name is Tobias, I have..."):
@@ -153,6 +168,12 @@ const CUSTOMER_CUES: &[&str] = &[
     "ik bel over",
     "ik bel omdat",
     "ik bel even",
+    "ik bel voor",
+    "ik bel in verband met",
+    // Checking they reached the right place.
+    "ben ik bij",
+    "ben ik goed bij",
+    "am i through to",
     "ik wil graag",
     "ik wilde graag",
     "ik heb een vraag",
@@ -331,6 +352,9 @@ pub fn resolve(t: &mut Transcript, mapping: &[(String, Role)]) -> Result<()> {
     // 4. Guess: the speaker who answers on behalf of the organisation is the agent (or, in a
     //    coaching conversation, the one who opens is the leader).
     let mut best = unknown[0].clone();
+    // Speakers who join later (a colleague after a transfer) and answer for the
+    // organisation too: third parties.
+    let mut joined: Vec<String> = Vec::new();
     if !coaching {
         // Each speaker's first two turns, in one pass.
         let mut early_of: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -340,21 +364,37 @@ pub fn resolve(t: &mut Transcript, mapping: &[(String, Role)]) -> Result<()> {
                 e.push(x.text.as_str());
             }
         }
+        let score_of = |sp: &str| {
+            let early = early_of.get(sp).cloned().unwrap_or_default();
+            early.iter().map(|x| agent_score(x)).sum::<i32>()
+        };
+        // The call opens with the agent and the customer: the agent is one of the first
+        // two to speak.
         let mut best_score = i32::MIN;
-        for (i, sp) in unknown.iter().enumerate() {
-            let early = early_of.get(sp.as_str()).cloned().unwrap_or_default();
+        for (i, sp) in unknown.iter().enumerate().take(2) {
             // The first speaker gets a small bonus: call-centre agents answer the phone.
-            let score =
-                early.iter().map(|x| agent_score(x)).sum::<i32>() * 2 + if i == 0 { 1 } else { 0 };
+            let score = score_of(sp) * 2 + if i == 0 { 1 } else { 0 };
             if score > best_score {
                 best_score = score;
                 best = sp.clone();
             }
         }
+        joined = unknown
+            .iter()
+            .skip(2)
+            .filter(|sp| score_of(sp) > 0)
+            .cloned()
+            .collect();
     }
     for turn in &mut t.turns {
         if turn.role.is_none() && !turn.speaker.is_empty() {
-            turn.role = Some(if turn.speaker == best { first } else { rest });
+            turn.role = Some(if turn.speaker == best {
+                first
+            } else if joined.contains(&turn.speaker) {
+                Role::Other
+            } else {
+                rest
+            });
         }
     }
     t.roles = if source == RolesSource::Unknown {
@@ -400,6 +440,43 @@ mod tests {
         assert_eq!(t.turns[0].role, Some(Role::Customer));
         assert!(agent_score("you're speaking to jess") > agent_score("my name is tom"));
         assert!(agent_score("hi, i'm calling about my bill") < 0);
+    }
+
+    #[test]
+    fn the_one_asking_for_account_details_is_the_agent_when_the_caller_speaks_first() {
+        // The caller opens by checking where they are and gives a name; the agent answers
+        // with the company and asks for the member number.
+        let mut t = transcript(&["spk_0", "spk_1", "spk_0", "spk_1"]);
+        t.turns[0].text = "hallo ben ik bij deelwagen".into();
+        t.turns[1].text = "ja goedemorgen deelwagen met ruben".into();
+        t.turns[2].text = "goeiemorgen met karin ik sta hier maar de auto is er niet".into();
+        t.turns[3].text = "wat is uw lidnummer".into();
+        resolve(&mut t, &[]).unwrap();
+        assert_eq!(t.turns[1].role, Some(Role::Agent));
+        assert_eq!(t.turns[0].role, Some(Role::Customer));
+    }
+
+    #[test]
+    fn a_colleague_who_joins_later_is_no_agent_and_no_customer() {
+        // After a transfer a third speaker answers for the organisation too: the agent is
+        // the one who opened the call, the colleague a third party.
+        let mut t = transcript(&[
+            "Spreker 2",
+            "Spreker 1",
+            "Spreker 2",
+            "Spreker 3",
+            "Spreker 1",
+        ]);
+        t.turns[0].text = "gemeente goedemorgen u spreekt met ruben".into();
+        t.turns[1].text = "ik heb een vraag over mijn aanslag".into();
+        t.turns[2].text = "ik verbind u door".into();
+        t.turns[3].text =
+            "team kwijtschelding met anouk waarmee kan ik u helpen mag ik uw postcode".into();
+        t.turns[4].text = "2034 kv".into();
+        resolve(&mut t, &[]).unwrap();
+        assert_eq!(t.turns[0].role, Some(Role::Agent));
+        assert_eq!(t.turns[1].role, Some(Role::Customer));
+        assert_eq!(t.turns[3].role, Some(Role::Other));
     }
 
     #[test]

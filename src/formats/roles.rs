@@ -146,6 +146,9 @@ const AGENT_CUES: &[&str] = &[
     "your account number",
     "your reference",
     "your date of birth",
+    "check that for you",
+    "look into that for you",
+    "look that up for you",
 ];
 
 /// Cues a customer says as often as an agent ("hello, my name is Tobias, I have..."):
@@ -159,6 +162,8 @@ const CUSTOMER_CUES: &[&str] = &[
     "i am calling",
     "calling about",
     "ringing about",
+    "ringing to",
+    "calling to",
     "i need to",
     "i want to",
     "i'd like to",

@@ -358,7 +358,7 @@ pub fn resolve(t: &mut Transcript, mapping: &[(String, Role)]) -> Result<()> {
     //    coaching conversation, the one who opens is the leader).
     let mut best = unknown[0].clone();
     // Speakers who join later (a colleague after a transfer) and answer for the
-    // organisation too: third parties.
+    // organisation too, or a recorded message before the call: third parties.
     let mut joined: Vec<String> = Vec::new();
     if !coaching {
         // Each speaker's first two turns, in one pass.
@@ -374,22 +374,36 @@ pub fn resolve(t: &mut Transcript, mapping: &[(String, Role)]) -> Result<()> {
             early.iter().map(|x| agent_score(x)).sum::<i32>()
         };
         // The call opens with the agent and the customer: the agent is one of the first
-        // two to speak.
+        // two to speak, after a recorded message or a menu that opens and speaks once.
+        let turns_of = |sp: &str| t.turns.iter().filter(|x| x.speaker == sp).count();
+        let skip = usize::from(unknown.len() > 2 && turns_of(&unknown[0]) == 1);
+        let candidates: Vec<&String> = unknown.iter().skip(skip).take(2).collect();
         let mut best_score = i32::MIN;
-        for (i, sp) in unknown.iter().enumerate().take(2) {
+        for (i, sp) in candidates.iter().enumerate() {
             // The first speaker gets a small bonus: call-centre agents answer the phone.
             let score = score_of(sp) * 2 + if i == 0 { 1 } else { 0 };
             if score > best_score {
                 best_score = score;
-                best = sp.clone();
+                best = (*sp).clone();
             }
         }
+        // Those who speak after both candidates first spoke joined the call later.
+        let last_first = candidates
+            .iter()
+            .filter_map(|sp| t.turns.iter().position(|x| &x.speaker == *sp))
+            .max()
+            .unwrap_or(0);
         joined = unknown
             .iter()
-            .skip(2)
+            .filter(|sp| !candidates.contains(sp))
+            .filter(|sp| t.turns.iter().position(|x| &x.speaker == *sp) > Some(last_first))
             .filter(|sp| score_of(sp) > 0)
             .cloned()
             .collect();
+        // The message before them is no one's turn in the conversation.
+        if skip == 1 {
+            joined.push(unknown[0].clone());
+        }
     }
     for turn in &mut t.turns {
         if turn.role.is_none() && !turn.speaker.is_empty() {
@@ -459,6 +473,21 @@ mod tests {
         resolve(&mut t, &[]).unwrap();
         assert_eq!(t.turns[1].role, Some(Role::Agent));
         assert_eq!(t.turns[0].role, Some(Role::Customer));
+    }
+
+    #[test]
+    fn a_recorded_message_first_does_not_push_the_agent_out() {
+        // A menu speaks once, then the customer and the agent talk.
+        let mut t = transcript(&["spk_0", "spk_1", "spk_2", "spk_1", "spk_2"]);
+        t.turns[0].text = "this call may be recorded for training purposes".into();
+        t.turns[1].text = "hello".into();
+        t.turns[2].text = "good morning you're through to dana how can i help".into();
+        t.turns[3].text = "i'm calling about my bill".into();
+        t.turns[4].text = "can i take your account number".into();
+        resolve(&mut t, &[]).unwrap();
+        assert_eq!(t.turns[2].role, Some(Role::Agent));
+        assert_eq!(t.turns[1].role, Some(Role::Customer));
+        assert_eq!(t.turns[0].role, Some(Role::Other));
     }
 
     #[test]

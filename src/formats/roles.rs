@@ -359,7 +359,7 @@ pub fn resolve(t: &mut Transcript, mapping: &[(String, Role)]) -> Result<()> {
     let mut best = unknown[0].clone();
     // Speakers who join later (a colleague after a transfer) and answer for the
     // organisation too, or a recorded message before the call: third parties.
-    let mut joined: Vec<String> = Vec::new();
+    let mut joined: HashSet<String> = HashSet::new();
     if !coaching {
         // Each speaker's first two turns, in one pass.
         let mut early_of: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -387,22 +387,17 @@ pub fn resolve(t: &mut Transcript, mapping: &[(String, Role)]) -> Result<()> {
                 best = (*sp).clone();
             }
         }
-        // Those who speak after both candidates first spoke joined the call later.
-        let last_first = candidates
-            .iter()
-            .filter_map(|sp| t.turns.iter().position(|x| &x.speaker == *sp))
-            .max()
-            .unwrap_or(0);
+        // Those who first speak after both candidates (`unknown` is in order of first
+        // turns) joined the call later.
         joined = unknown
             .iter()
-            .filter(|sp| !candidates.contains(sp))
-            .filter(|sp| t.turns.iter().position(|x| &x.speaker == *sp) > Some(last_first))
+            .skip(skip + 2)
             .filter(|sp| score_of(sp) > 0)
             .cloned()
             .collect();
         // The message before them is no one's turn in the conversation.
         if skip == 1 {
-            joined.push(unknown[0].clone());
+            joined.insert(unknown[0].clone());
         }
     }
     for turn in &mut t.turns {

@@ -982,7 +982,7 @@ impl Lexicon {
 
 /// Does `\b` (ASCII) hold at `at` in `hay`?
 #[inline(always)]
-fn at_boundary(hay: &[u8], at: usize) -> bool {
+pub(crate) fn at_boundary(hay: &[u8], at: usize) -> bool {
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let before = at > 0 && word(hay[at - 1]);
     let here = hay.get(at).is_some_and(|&b| word(b));

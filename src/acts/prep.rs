@@ -569,6 +569,15 @@ fn starts_at_boundary(hir: &Hir) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// A pattern as `prepare` parses it: ASCII mode.
+    fn ascii_hir(s: &str) -> regex_syntax::hir::Hir {
+        regex_syntax::ParserBuilder::new()
+            .utf8(false)
+            .build()
+            .parse(&format!("(?-u){s}"))
+            .unwrap()
+    }
+
     /// Every match of the patterns `select` picks, from both built-in packs, on every
     /// sentence of the examples, the dev corpus and sets 1–3: `check(pack, pattern,
     /// sentence, match)`. Returns (patterns picked, matches checked).
@@ -665,17 +674,14 @@ mod tests {
     /// Where a pattern said to start at a word boundary matches, one is there.
     #[test]
     fn bounded_patterns_match_only_at_a_boundary() {
-        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         let mut at_start = 0;
         let (bounded, matched) = corpus_matches(
             |p, i| p.bounded[i],
             |p, i, s, hay| {
-                // `hay` is a slice of `s`: where it starts.
+                // `hay` is a slice of `s`: where it starts. The scan's own check.
                 let at = hay.as_ptr() as usize - s.as_ptr() as usize;
-                let before = at > 0 && word(s.as_bytes()[at - 1]);
-                let here = hay.first().is_some_and(|&b| word(b));
                 assert!(
-                    before != here,
+                    crate::acts::lexicon::at_boundary(s.as_bytes(), at),
                     "{} matches {:?} in {s:?} where no word boundary is",
                     p.patterns[i].1,
                     String::from_utf8_lossy(hay)
@@ -692,20 +698,13 @@ mod tests {
 
     #[test]
     fn patterns_that_start_at_a_boundary() {
-        let hir = |s: &str| {
-            regex_syntax::ParserBuilder::new()
-                .utf8(false)
-                .build()
-                .parse(&format!("(?-u){s}"))
-                .unwrap()
-        };
         for yes in [
             r"\bhi\b",
             r"(?:\bor|\beither)\b",
             r"(\bno)+ way",
             r"\b{start}yes",
         ] {
-            assert!(super::starts_at_boundary(&hir(yes)), "{yes}");
+            assert!(super::starts_at_boundary(&ascii_hir(yes)), "{yes}");
         }
         // Optional, in one branch only, later on, or a half boundary: not every match.
         for no in [
@@ -715,40 +714,37 @@ mod tests {
             r"\b{start-half}hi",
             r"(?:\bno)* way",
         ] {
-            assert!(!super::starts_at_boundary(&hir(no)), "{no:?}");
+            assert!(!super::starts_at_boundary(&ascii_hir(no)), "{no:?}");
         }
     }
 
     #[test]
     fn edge_sets_of_patterns() {
-        // As `prepare` parses patterns: ASCII mode.
-        let hir = |s: &str| {
-            regex_syntax::ParserBuilder::new()
-                .utf8(false)
-                .build()
-                .parse(&format!("(?-u){s}"))
-                .unwrap()
-        };
         let lits = |v: &[&str]| -> Option<Vec<Vec<u8>>> {
             Some(v.iter().map(|l| l.as_bytes().to_vec()).collect())
         };
         // The core's last words, cut to 4 bytes, with the optional tail's words.
         assert_eq!(
-            super::end_literals(&hir(r"(?:your|the) (?:name|number)(?: please)*\s*\??$")),
+            super::end_literals(&ascii_hir(
+                r"(?:your|the) (?:name|number)(?: please)*\s*\??$"
+            )),
             lits(&["ease", "mber", "name"])
         );
         // Junk inside a literal is cut too: "right?" must end the sentence as "right".
-        assert_eq!(super::end_literals(&hir(r"\bright\?\s*$")), lits(&["ight"]));
+        assert_eq!(
+            super::end_literals(&ascii_hir(r"\bright\?\s*$")),
+            lits(&["ight"])
+        );
         // No `$`, a core that may be empty, or a wide class: no set.
-        assert_eq!(super::end_literals(&hir(r"(?:name|number)\s*")), None);
-        assert_eq!(super::end_literals(&hir(r"(?:name)?\s*$")), None);
-        assert_eq!(super::end_literals(&hir(r"what [^?]*$")), None);
+        assert_eq!(super::end_literals(&ascii_hir(r"(?:name|number)\s*")), None);
+        assert_eq!(super::end_literals(&ascii_hir(r"(?:name)?\s*$")), None);
+        assert_eq!(super::end_literals(&ascii_hir(r"what [^?]*$")), None);
         // Starts: the alternation's words, cut to 4 bytes; none where a wide class opens.
         assert_eq!(
-            super::start_literals(&hir(r"(?:do|does|would) you\b")),
+            super::start_literals(&ascii_hir(r"(?:do|does|would) you\b")),
             lits(&["do y", "does", "woul"])
         );
-        assert_eq!(super::start_literals(&hir(r"(?:[a-z]+ )?name")), None);
+        assert_eq!(super::start_literals(&ascii_hir(r"(?:[a-z]+ )?name")), None);
     }
 
     #[test]

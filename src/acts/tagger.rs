@@ -641,7 +641,7 @@ fn is_need(turn: &TaggedTurn) -> bool {
 }
 
 /// A pure factual question: asks for one fact, no problem, no request to act, no resistance,
-/// in the need statement or any customer turn before the first solution.
+/// in the need statement or any customer turn before the first solution or the answer.
 fn is_factual(tt: &TaggedTranscript, need: usize) -> bool {
     let n = &tt.turns[need];
     if !n.has(Act::Factual) {
@@ -655,7 +655,7 @@ fn is_factual(tt: &TaggedTranscript, need: usize) -> bool {
         .iter()
         .find(|t| t.role == Role::Agent && !t.has(Act::Question) && t.words >= 3)
         .map_or(tt.turns.len(), |t| t.index + 1);
-    let first_solution = first_solution.min(answered);
+    let until = first_solution.min(answered);
     // What the customer tells before the question itself ("I cancelled in May and was to
     // get the rest back. Has it been paid?") is its background, not a second request.
     let asked = n
@@ -665,7 +665,7 @@ fn is_factual(tt: &TaggedTranscript, need: usize) -> bool {
         .map(|t| t.pos())
         .min()
         .unwrap_or((0, 0));
-    tt.turns[need..first_solution.max(need + 1)]
+    tt.turns[need..until.max(need + 1)]
         .iter()
         .filter(|t| t.role == Role::Customer)
         .all(|t| {

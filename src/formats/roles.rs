@@ -370,8 +370,9 @@ pub fn resolve(t: &mut Transcript, mapping: &[(String, Role)]) -> Result<()> {
             }
         }
         let score_of = |sp: &str| {
-            let early = early_of.get(sp).cloned().unwrap_or_default();
-            early.iter().map(|x| agent_score(x)).sum::<i32>()
+            early_of
+                .get(sp)
+                .map_or(0, |early| early.iter().map(|x| agent_score(x)).sum::<i32>())
         };
         // The call opens with the agent and the customer: the agent is one of the first
         // two to speak, after a recorded message or a menu that opens and speaks once.
@@ -442,14 +443,38 @@ mod tests {
         }
     }
 
+    /// A call of these (speaker, text) turns, with roles resolved from nothing but them.
+    fn resolved(turns: &[(&str, &str)]) -> Transcript {
+        let mut t = Transcript {
+            turns: turns
+                .iter()
+                .map(|(speaker, text)| Turn {
+                    speaker: speaker.to_string(),
+                    text: text.to_string(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        };
+        resolve(&mut t, &[]).unwrap();
+        t
+    }
+
     #[test]
     fn company_greetings_beat_callers_without_apostrophes_too() {
         // Speech-to-text: the caller speaks first and gives a name; the agent greets for
         // the company without apostrophes.
-        let mut t = transcript(&["Speaker 1", "Speaker 2", "Speaker 1"]);
-        t.turns[0].text = "hello yes hi my name is tom i want to ask about my order".into();
-        t.turns[1].text = "morning willowbank vets youre speaking to jess".into();
-        resolve(&mut t, &[]).unwrap();
+        let t = resolved(&[
+            (
+                "Speaker 1",
+                "hello yes hi my name is tom i want to ask about my order",
+            ),
+            (
+                "Speaker 2",
+                "morning willowbank vets youre speaking to jess",
+            ),
+            ("Speaker 1", "hello"),
+        ]);
         assert_eq!(t.turns[1].role, Some(Role::Agent));
         assert_eq!(t.turns[0].role, Some(Role::Customer));
         assert!(agent_score("you're speaking to jess") > agent_score("my name is tom"));
@@ -460,12 +485,15 @@ mod tests {
     fn the_one_asking_for_account_details_is_the_agent_when_the_caller_speaks_first() {
         // The caller opens by checking where they are and gives a name; the agent answers
         // with the company and asks for the member number.
-        let mut t = transcript(&["spk_0", "spk_1", "spk_0", "spk_1"]);
-        t.turns[0].text = "hallo ben ik bij deelwagen".into();
-        t.turns[1].text = "ja goedemorgen deelwagen met ruben".into();
-        t.turns[2].text = "goeiemorgen met karin ik sta hier maar de auto is er niet".into();
-        t.turns[3].text = "wat is uw lidnummer".into();
-        resolve(&mut t, &[]).unwrap();
+        let t = resolved(&[
+            ("spk_0", "hallo ben ik bij deelwagen"),
+            ("spk_1", "ja goedemorgen deelwagen met ruben"),
+            (
+                "spk_0",
+                "goeiemorgen met karin ik sta hier maar de auto is er niet",
+            ),
+            ("spk_1", "wat is uw lidnummer"),
+        ]);
         assert_eq!(t.turns[1].role, Some(Role::Agent));
         assert_eq!(t.turns[0].role, Some(Role::Customer));
     }
@@ -473,13 +501,16 @@ mod tests {
     #[test]
     fn a_recorded_message_first_does_not_push_the_agent_out() {
         // A menu speaks once, then the customer and the agent talk.
-        let mut t = transcript(&["spk_0", "spk_1", "spk_2", "spk_1", "spk_2"]);
-        t.turns[0].text = "this call may be recorded for training purposes".into();
-        t.turns[1].text = "hello".into();
-        t.turns[2].text = "good morning you're through to dana how can i help".into();
-        t.turns[3].text = "i'm calling about my bill".into();
-        t.turns[4].text = "can i take your account number".into();
-        resolve(&mut t, &[]).unwrap();
+        let t = resolved(&[
+            ("spk_0", "this call may be recorded for training purposes"),
+            ("spk_1", "hello"),
+            (
+                "spk_2",
+                "good morning you're through to dana how can i help",
+            ),
+            ("spk_1", "i'm calling about my bill"),
+            ("spk_2", "can i take your account number"),
+        ]);
         assert_eq!(t.turns[2].role, Some(Role::Agent));
         assert_eq!(t.turns[1].role, Some(Role::Customer));
         assert_eq!(t.turns[0].role, Some(Role::Other));
@@ -489,20 +520,16 @@ mod tests {
     fn a_colleague_who_joins_later_is_no_agent_and_no_customer() {
         // After a transfer a third speaker answers for the organisation too: the agent is
         // the one who opened the call, the colleague a third party.
-        let mut t = transcript(&[
-            "Spreker 2",
-            "Spreker 1",
-            "Spreker 2",
-            "Spreker 3",
-            "Spreker 1",
+        let t = resolved(&[
+            ("Spreker 2", "gemeente goedemorgen u spreekt met ruben"),
+            ("Spreker 1", "ik heb een vraag over mijn aanslag"),
+            ("Spreker 2", "ik verbind u door"),
+            (
+                "Spreker 3",
+                "team kwijtschelding met anouk waarmee kan ik u helpen mag ik uw postcode",
+            ),
+            ("Spreker 1", "2034 kv"),
         ]);
-        t.turns[0].text = "gemeente goedemorgen u spreekt met ruben".into();
-        t.turns[1].text = "ik heb een vraag over mijn aanslag".into();
-        t.turns[2].text = "ik verbind u door".into();
-        t.turns[3].text =
-            "team kwijtschelding met anouk waarmee kan ik u helpen mag ik uw postcode".into();
-        t.turns[4].text = "2034 kv".into();
-        resolve(&mut t, &[]).unwrap();
         assert_eq!(t.turns[0].role, Some(Role::Agent));
         assert_eq!(t.turns[1].role, Some(Role::Customer));
         assert_eq!(t.turns[3].role, Some(Role::Other));

@@ -12,6 +12,10 @@ mod prep;
 #[allow(dead_code)]
 mod literals;
 
+#[path = "src/acts/small.rs"]
+#[allow(dead_code)]
+mod small;
+
 fn lexicon_tables(out: &mut String, name: &str, path: &std::path::Path, out_dir: &std::path::Path) {
     println!("cargo:rerun-if-changed={}", path.display());
     let text = std::fs::read_to_string(path).expect("lexicon pack readable");
@@ -56,6 +60,29 @@ fn lexicon_tables(out: &mut String, name: &str, path: &std::path::Path, out_dir:
     writeln!(
         out,
         "    literal_dfa: include_bytes!({:?}),",
+        bin.display().to_string()
+    )
+    .unwrap();
+    // The small DFAs of the patterns that run anchored (see `small`): per pattern, 0 for
+    // none, or 1 and its tables.
+    let mut blob = Vec::new();
+    for (i, (_, src)) in p.patterns.iter().enumerate() {
+        let dfa = (p.anchored[i] || p.leads[i].is_some())
+            .then(|| small::build(src))
+            .flatten();
+        match dfa {
+            Some(bytes) => {
+                blob.push(1);
+                blob.extend_from_slice(&bytes);
+            }
+            None => blob.push(0),
+        }
+    }
+    let bin = out_dir.join(format!("{}-small.bin", name.to_lowercase()));
+    std::fs::write(&bin, blob).unwrap();
+    writeln!(
+        out,
+        "    small_dfas: include_bytes!({:?}),",
         bin.display().to_string()
     )
     .unwrap();

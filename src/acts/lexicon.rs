@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use super::literals::LiteralDfa;
+use super::small::SmallDfa;
 use super::{prep, Act};
 use crate::transcript::Lang;
 
@@ -59,6 +60,8 @@ mod builtin {
         pub ends: &'static [Option<&'static [&'static [u8]]>],
         /// `LiteralDfa::to_bytes` of the literals.
         pub literal_dfa: &'static [u8],
+        /// Per pattern, 0, or 1 and the bytes of its `SmallDfa`.
+        pub small_dfas: &'static [u8],
     }
     include!(concat!(env!("OUT_DIR"), "/lexicon_tables.rs"));
 }
@@ -401,6 +404,9 @@ struct Pattern {
     lead: Option<(u32, u8)>,
     /// Runs anchored where the prefilter found its literals.
     anchored: bool,
+    /// Its small DFA, for a pattern that runs only anchored and makes one: then no
+    /// `engine` is needed to scan.
+    small: Option<SmallDfa<'static>>,
     engine: OnceLock<Engine>,
 }
 
@@ -468,6 +474,22 @@ impl Pattern {
         }
     }
 
+    /// The end of the match that starts exactly at `start`, if any, by its small DFA or
+    /// with a cache from `caches`.
+    #[inline]
+    fn end_from(
+        &self,
+        i: usize,
+        caches: &mut [Option<EngineCache>],
+        hay: &[u8],
+        start: usize,
+    ) -> Option<usize> {
+        match &self.small {
+            Some(dfa) => dfa.anchored_end(hay, start),
+            None => self.anchored_end(cache_of(caches, i, self), hay, start),
+        }
+    }
+
     /// The end of the match that starts exactly at `start`, if any.
     fn anchored_end(&self, cache: &mut EngineCache, hay: &[u8], start: usize) -> Option<usize> {
         let input = Input::new(hay).range(start..).anchored(Anchored::Yes);
@@ -525,6 +547,24 @@ impl Scratch {
     }
 }
 
+/// The small DFAs of a built-in pack's `count` patterns (see `builtin::Tables`).
+fn small_dfas(mut blob: &'static [u8], count: usize) -> Vec<Option<SmallDfa<'static>>> {
+    let mut out = Vec::with_capacity(count);
+    while let Some((&flag, rest)) = blob.split_first() {
+        blob = rest;
+        if flag == 0 {
+            out.push(None);
+            continue;
+        }
+        let (dfa, rest) =
+            SmallDfa::from_bytes(blob).expect("the build script writes whole small DFAs");
+        out.push(Some(dfa));
+        blob = rest;
+    }
+    assert_eq!(out.len(), count, "a small DFA entry per built-in pattern");
+    out
+}
+
 /// The search cache of pattern `i`.
 fn cache_of<'a>(
     caches: &'a mut [Option<EngineCache>],
@@ -544,7 +584,7 @@ impl Lexicon {
                 anyhow!("{origin}: {e}")
             }
         })?;
-        Self::from_prepared(prepared, origin, None)
+        Self::from_prepared(prepared, origin, None, Vec::new())
     }
 
     /// The built-in pack for a language, prepared by the build script (no parsing or
@@ -581,13 +621,20 @@ impl Lexicon {
                 .collect(),
         };
         let dfa = LiteralDfa::from_bytes(t.literal_dfa);
-        Self::from_prepared(prepared, "built-in lexicon", dfa)
+        let small = small_dfas(t.small_dfas, t.patterns.len());
+        Self::from_prepared(prepared, "built-in lexicon", dfa, small)
             .expect("built-in lexicons are checked by the build script and tests")
     }
 
     /// A lexicon from a prepared pack, with the automaton of its literals if there is one
     /// already.
-    fn from_prepared(p: prep::Prepared, origin: &str, dfa: Option<LiteralDfa>) -> Result<Lexicon> {
+    fn from_prepared(
+        p: prep::Prepared,
+        origin: &str,
+        dfa: Option<LiteralDfa>,
+        small: Vec<Option<SmallDfa<'static>>>,
+    ) -> Result<Lexicon> {
+        let mut small = small.into_iter();
         let starts = p
             .starts
             .into_iter()
@@ -634,6 +681,7 @@ impl Lexicon {
                 source,
                 lead,
                 anchored,
+                small: small.next().flatten(),
                 engine: OnceLock::new(),
             });
         }
@@ -803,7 +851,6 @@ impl Lexicon {
                 // An anchored pattern: its hits, left to right, skipping those inside a
                 // match already found (`find_iter` does not overlap matches).
                 let p = &self.patterns[next_h as usize];
-                let cache = cache_of(&mut scratch.caches, next_h as usize, p);
                 let mut from = 0;
                 while let Some(&(i, start)) = scratch.hits.get(h) {
                     if i != next_h {
@@ -813,7 +860,9 @@ impl Lexicon {
                     if start < from {
                         continue;
                     }
-                    if let Some(end) = p.anchored_end(cache, norm.as_bytes(), start) {
+                    let hay = norm.as_bytes();
+                    if let Some(end) = p.end_from(next_h as usize, &mut scratch.caches, hay, start)
+                    {
                         out.push((p.act, start, end));
                         from = end.max(start + 1);
                     }
@@ -968,7 +1017,7 @@ impl Lexicon {
                 at
             }
         };
-        let cache = cache_of(&mut scratch.caches, i, p);
+        let caches = &mut scratch.caches;
         let hay = norm.as_bytes();
         let starts = &self.starts[i];
         scratch.leads[at]
@@ -976,7 +1025,7 @@ impl Lexicon {
             .iter()
             // Not where what follows the lead cannot start.
             .filter(|&&at| starts.as_ref().is_none_or(|w| w.starts(&hay[at..])))
-            .find_map(|&at| p.anchored_end(cache, hay, at))
+            .find_map(|&at| p.end_from(i, caches, hay, at))
     }
 }
 
@@ -1298,6 +1347,39 @@ mod tests {
         );
         let plain = normalise("Mooi, de gieter en de nerts zijn moe.");
         assert_eq!(expand_dialect(plain.clone()), plain);
+    }
+
+    /// The built-in packs' small DFAs find the same match ends as the lazy DFA, at every
+    /// place in every sentence of the examples and the sets in `tests/`.
+    #[test]
+    fn small_dfas_agree_with_the_lazy_dfa() {
+        let sentences = test_sentences(&["examples", "tests/heldout", "tests/heldout2"]);
+        assert!(sentences.len() > 300, "{} sentences", sentences.len());
+        for lang in [Lang::Nl, Lang::En] {
+            let lex = Lexicon::builtin(lang);
+            let (mut small, mut matched) = (0, 0);
+            for p in &lex.patterns {
+                let Some(dfa) = &p.small else { continue };
+                small += 1;
+                let mut cache = p.new_cache();
+                for s in &sentences {
+                    let hay = s.as_bytes();
+                    for at in 0..=hay.len() {
+                        let want = p.anchored_end(&mut cache, hay, at);
+                        assert_eq!(
+                            dfa.anchored_end(hay, at),
+                            want,
+                            "{} at {at} of {s:?}",
+                            p.source
+                        );
+                        matched += usize::from(want.is_some());
+                    }
+                }
+            }
+            // Most patterns that run anchored have one, and they do match.
+            assert!(small > 400, "{lang:?}: {small} small DFAs");
+            assert!(matched > 1000, "{lang:?}: {matched} matches");
+        }
     }
 
     /// Acts the caller asks to skip are not tried; the others are found as before.

@@ -6,6 +6,7 @@
 pub mod lexicon;
 pub mod literals;
 pub mod prep;
+pub mod small;
 pub mod tagger;
 
 use crate::transcript::Lang;

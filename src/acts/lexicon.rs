@@ -1,7 +1,7 @@
 //! Lexicon packs: per-language word classes and act patterns, read from TOML data in
 //! `rules/lexicon/` (embedded at build time), compiled once per process.
 
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, bail, Result};
 use regex_automata::meta::{Cache, Regex};
 use regex_automata::util::iter::Searcher;
 use regex_automata::{hybrid, nfa::thompson, Anchored, Input};
@@ -150,7 +150,7 @@ fn pack(b: &[u8]) -> (u32, u32) {
     (key, mask)
 }
 
-const NO_GATE: u32 = u32::MAX;
+const NO_GATE: u16 = u16::MAX;
 
 /// Per literal, the patterns it stands for and the gates it opens, in one allocation: the
 /// literal pass looks them up for every literal it finds.
@@ -168,7 +168,14 @@ struct LiteralLists {
 struct PatternRef {
     pattern: u32,
     flags: Flags,
+    /// For a pattern with a small DFA that runs anchored at this literal: the state the
+    /// DFA is in after the literal (see `SmallDfa::after`), or `NO_STATE`.
+    after: u16,
+    /// The literal's length.
+    len: u8,
 }
+
+const NO_STATE: u16 = u16::MAX;
 
 impl LiteralLists {
     /// Does literal `lit` stand for a pattern a scan that skips `skip` tries?
@@ -209,18 +216,34 @@ struct LiveRefs {
 }
 
 impl LiveRefs {
-    fn new(lists: &LiteralLists, flags: &[Flags], skip: u64) -> LiveRefs {
+    fn new(
+        lists: &LiteralLists,
+        literals: &[Vec<u8>],
+        patterns: &[Pattern],
+        flags: &[Flags],
+        skip: u64,
+    ) -> LiveRefs {
         let mut r = LiveRefs::default();
         for lit in 0..lists.at.len() as u32 {
             r.at.push(r.refs.len() as u32);
+            let bytes = &literals[lit as usize];
             r.refs.extend(
                 lists
                     .patterns(lit)
                     .iter()
                     .filter(|&&i| !flags[i as usize].skipped(skip))
-                    .map(|&i| PatternRef {
-                        pattern: i,
-                        flags: flags[i as usize],
+                    .map(|&i| {
+                        let f = flags[i as usize];
+                        let after = match &patterns[i as usize].small {
+                            Some(dfa) if f.anchored && bytes.len() <= 255 => dfa.after(bytes),
+                            _ => None,
+                        };
+                        PatternRef {
+                            pattern: i,
+                            flags: f,
+                            after: after.unwrap_or(NO_STATE),
+                            len: bytes.len().min(255) as u8,
+                        }
                     }),
             );
         }
@@ -312,9 +335,9 @@ impl StateReports {
 #[derive(Clone, Copy)]
 struct Flags {
     /// Its gate, or `NO_GATE`.
-    gate: u32,
+    gate: u16,
     /// Its set in `end_sets`, or `NO_GATE`.
-    end: u32,
+    end: u16,
     /// Runs anchored at its literals.
     anchored: bool,
     /// Matches start at a word boundary (see `prep::Prepared::bounded`).
@@ -522,8 +545,9 @@ pub struct Scratch {
     /// (literal, where it starts) for literals that stand for patterns.
     matches: Vec<(u32, usize)>,
     candidates: Vec<u32>,
-    /// (anchored pattern, place one of its literals starts).
-    hits: Vec<(u32, usize)>,
+    /// (anchored pattern, place one of its literals starts, the state of its small DFA
+    /// after that literal or `NO_STATE`, the literal's length).
+    hits: Vec<(u32, usize, u16, u8)>,
     /// Where a pattern with a lead may start in the current sentence, per (class, N).
     leads: Vec<((u32, u8), Vec<usize>)>,
     /// How many of `leads` hold the current sentence's (the others keep their buffers).
@@ -650,6 +674,9 @@ impl Lexicon {
             .map(|&g| g as usize + 1)
             .max()
             .unwrap_or(0);
+        if gate_count >= NO_GATE as usize {
+            bail!("{origin}: more than 65,534 gates");
+        }
         let mut patterns = Vec::with_capacity(p.patterns.len());
         let mut flags = Vec::with_capacity(p.patterns.len());
         for ((((((act, source), lead), anchored), bounded), gate), end) in p
@@ -664,13 +691,16 @@ impl Lexicon {
             let end = match end {
                 Some(set) => {
                     end_sets.push(EdgeSet::new(&set, true));
-                    end_sets.len() as u32 - 1
+                    u16::try_from(end_sets.len() - 1)
+                        .ok()
+                        .filter(|&e| e != NO_GATE)
+                        .ok_or_else(|| anyhow!("{origin}: more than 65,534 patterns end at $"))?
                 }
                 None => NO_GATE,
             };
             let act = Act::from_str(&act).map_err(|_| anyhow!("{origin}: unknown act '{act}'"))?;
             flags.push(Flags {
-                gate: gate.unwrap_or(NO_GATE),
+                gate: gate.map_or(NO_GATE, |g| g as u16),
                 end,
                 anchored,
                 bounded,
@@ -707,7 +737,7 @@ impl Lexicon {
             .as_ref()
             .map(|d| StateReports::new(d, &literal_lists, &flags, gate_count, 0))
             .unwrap_or_default();
-        let refs = LiveRefs::new(&literal_lists, &flags, 0);
+        let refs = LiveRefs::new(&literal_lists, &literals, &patterns, &flags, 0);
         Ok(Lexicon {
             reports,
             refs,
@@ -829,7 +859,7 @@ impl Lexicon {
                     if r.flags.bounded && !at_boundary(norm.as_bytes(), start) {
                         continue;
                     }
-                    scratch.hits.push((i, start));
+                    scratch.hits.push((i, start, r.after, r.len));
                     continue;
                 }
                 let (w, b) = ((i / 64) as usize, i % 64);
@@ -841,7 +871,8 @@ impl Lexicon {
         }
         scratch.candidates.sort_unstable();
         scratch.hits.sort_unstable();
-        scratch.hits.dedup();
+        // Two literals at one place lead to the same match.
+        scratch.hits.dedup_by_key(|h| (h.0, h.1));
         scratch.leads_len = 0;
         let (mut c, mut h) = (0, 0);
         while c < scratch.candidates.len() || h < scratch.hits.len() {
@@ -852,7 +883,7 @@ impl Lexicon {
                 // match already found (`find_iter` does not overlap matches).
                 let p = &self.patterns[next_h as usize];
                 let mut from = 0;
-                while let Some(&(i, start)) = scratch.hits.get(h) {
+                while let Some(&(i, start, after, len)) = scratch.hits.get(h) {
                     if i != next_h {
                         break;
                     }
@@ -861,8 +892,14 @@ impl Lexicon {
                         continue;
                     }
                     let hay = norm.as_bytes();
-                    if let Some(end) = p.end_from(next_h as usize, &mut scratch.caches, hay, start)
-                    {
+                    let end = match &p.small {
+                        // On from the end of its literal.
+                        Some(dfa) if after != NO_STATE => {
+                            dfa.anchored_end_after(hay, start, len as usize, after)
+                        }
+                        _ => p.end_from(next_h as usize, &mut scratch.caches, hay, start),
+                    };
+                    if let Some(end) = end {
                         out.push((p.act, start, end));
                         from = end.max(start + 1);
                     }
@@ -947,7 +984,13 @@ impl Lexicon {
         SkipScan {
             mask: skip,
             reports: StateReports::new(full, lists, &self.flags, self.gate_count, skip),
-            refs: LiveRefs::new(lists, &self.flags, skip),
+            refs: LiveRefs::new(
+                lists,
+                &self.literal_bytes,
+                &self.patterns,
+                &self.flags,
+                skip,
+            ),
             uses: AtomicUsize::new(0),
             sub: OnceLock::new(),
         }
@@ -1379,6 +1422,48 @@ mod tests {
             // Most patterns that run anchored have one, and they do match.
             assert!(small > 400, "{lang:?}: {small} small DFAs");
             assert!(matched > 1000, "{lang:?}: {matched} matches");
+        }
+    }
+
+    /// A search that goes on from the end of a pattern's literal, in the state the
+    /// literal leads to, ends where one from the literal's start ends.
+    #[test]
+    fn searches_go_on_after_the_literal() {
+        let sentences = test_sentences(&["examples", "tests/heldout", "tests/heldout2"]);
+        for lang in [Lang::Nl, Lang::En] {
+            let lex = Lexicon::builtin(lang);
+            let (mut refs, mut checked, mut matched) = (0, 0, 0);
+            for lit in 0..lex.literal_bytes.len() as u32 {
+                let bytes = &lex.literal_bytes[lit as usize];
+                for r in lex.refs.of(lit).iter().filter(|r| r.after != NO_STATE) {
+                    refs += 1;
+                    let dfa = lex.patterns[r.pattern as usize].small.as_ref().unwrap();
+                    assert_eq!(r.len as usize, bytes.len());
+                    for s in &sentences {
+                        let hay = s.as_bytes();
+                        for start in memchr::memmem::find_iter(hay, bytes) {
+                            let want = dfa.anchored_end(hay, start);
+                            let got = dfa.anchored_end_after(hay, start, bytes.len(), r.after);
+                            assert_eq!(
+                                got,
+                                want,
+                                "{:?} at {start} of {s:?}",
+                                String::from_utf8_lossy(bytes)
+                            );
+                            checked += 1;
+                            matched += usize::from(want.is_some());
+                        }
+                    }
+                }
+            }
+            assert!(
+                refs > 1000,
+                "{lang:?}: {refs} literals with a state after them"
+            );
+            assert!(
+                checked > 10_000 && matched > 500,
+                "{lang:?}: {checked} places, {matched} matches"
+            );
         }
     }
 

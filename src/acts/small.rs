@@ -73,11 +73,65 @@ impl<'a> SmallDfa<'a> {
         }
     }
 
+    /// The state after `literal` from the start after a byte that is no word byte (or at
+    /// the start of the text), if the DFA neither dies nor matches on the way and starts
+    /// alike after any such byte: a search that finds the literal at a place can go on
+    /// from its end in that state (`anchored_end_after`).
+    pub fn after(&self, literal: &[u8]) -> Option<u16> {
+        let s = self.starts[4];
+        if self.starts[..3].iter().any(|&t| t != s) {
+            return None;
+        }
+        let mut s = s as usize;
+        for &b in literal {
+            s = self.next(s, b);
+            if s <= self.last_match {
+                return None;
+            }
+        }
+        u16::try_from(s).ok()
+    }
+
+    /// `anchored_end` for a place where the `len` bytes of a literal start, that leads to
+    /// `state` (from `after`).
+    #[inline]
+    pub fn anchored_end_after(
+        &self,
+        hay: &[u8],
+        start: usize,
+        len: usize,
+        state: u16,
+    ) -> Option<usize> {
+        if kind(hay, start) == 3 {
+            return self.anchored_end(hay, start);
+        }
+        if self.width == 1 {
+            self.run_from::<1>(hay, start + len, state as usize)
+        } else {
+            self.run_from::<2>(hay, start + len, state as usize)
+        }
+    }
+
+    /// The state after `s` on byte `b`.
+    fn next(&self, s: usize, b: u8) -> usize {
+        let i = s * self.stride + self.classes[b as usize] as usize;
+        if self.width == 1 {
+            get::<1>(self.trans, i)
+        } else {
+            get::<2>(self.trans, i)
+        }
+    }
+
     #[inline(always)]
     fn run<const W: usize>(&self, hay: &[u8], start: usize) -> Option<usize> {
+        self.run_from::<W>(hay, start, self.starts[kind(hay, start)] as usize)
+    }
+
+    /// The search from `start` on, in state `s`, no match seen yet.
+    #[inline(always)]
+    fn run_from<const W: usize>(&self, hay: &[u8], start: usize, mut s: usize) -> Option<usize> {
         let (trans, classes, stride) = (self.trans, self.classes, self.stride);
         let last = self.last_match;
-        let mut s = self.starts[kind(hay, start)] as usize;
         let mut end = None;
         for (at, &b) in hay.iter().enumerate().skip(start) {
             s = get::<W>(trans, s * stride + classes[b as usize] as usize);
@@ -110,26 +164,19 @@ impl<'a> SmallDfa<'a> {
         let (classes, rest) = rest.split_at_checked(256)?;
         let (eoi, rest) = rest.split_at_checked(states * width)?;
         let (trans, rest) = rest.split_at_checked(states * stride * width)?;
-        let numbers = |t: &[u8]| -> Vec<usize> {
-            (0..t.len() / width)
-                .map(|i| {
-                    if width == 1 {
-                        t[i] as usize
-                    } else {
-                        u16_at(t, i)
-                    }
-                })
-                .collect()
+        let in_range = |t: &[u8]| match width {
+            1 => t.iter().all(|&s| (s as usize) < states),
+            _ => t
+                .chunks_exact(2)
+                .all(|c| (u16::from_le_bytes([c[0], c[1]]) as usize) < states),
         };
         // Every state number and class in range, so a search never reads out of bounds.
         let ok = stride > 0
             && (width == 1 || width == 2)
             && last_match < states
             && starts.iter().all(|&s| (s as usize) < states)
-            && numbers(eoi)
-                .into_iter()
-                .chain(numbers(trans))
-                .all(|s| s < states)
+            && in_range(eoi)
+            && in_range(trans)
             && classes.iter().all(|&c| (c as usize) < stride);
         let dfa = SmallDfa {
             stride,

@@ -71,6 +71,8 @@ impl LiteralDfa {
         // `ends[state]` through `next_end[literal]`.
         let mut trans: Vec<u16> = vec![NONE; stride];
         let mut ends: Vec<u32> = vec![u32::MAX];
+        // Each state's text as classes, for the order below.
+        let mut paths: Vec<Vec<u8>> = vec![Vec::new()];
         let mut next_end = vec![u32::MAX; literals.len()];
         for (id, l) in literals.iter().enumerate().filter(|&(id, _)| keep(id)) {
             let mut s = 0usize;
@@ -89,6 +91,9 @@ impl LiteralDfa {
                         trans[at] = t as u16;
                         trans.extend(std::iter::repeat_n(NONE, stride));
                         ends.push(u32::MAX);
+                        let mut path = paths[s].clone();
+                        path.push(classes[b as usize]);
+                        paths.push(path);
                         t
                     }
                     t => t as usize,
@@ -142,7 +147,20 @@ impl LiteralDfa {
         // Within each group, breadth first: a text keeps the automaton near the root,
         // so the rows it reads most sit together in a few cache lines.
         let ends_some = |s: &usize| all[*s].1 > 0;
-        let bfs = || std::iter::once(0).chain(order.iter().copied());
+        // The states near the root breadth first; deeper ones in the order of their text,
+        // so the rows a word walks through follow one another in memory.
+        const NEAR: usize = 3;
+        let mut deep: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&s| paths[s].len() > NEAR)
+            .collect();
+        deep.sort_by(|&a, &b| paths[a].cmp(&paths[b]));
+        let bfs = || {
+            std::iter::once(0)
+                .chain(order.iter().copied().filter(|&s| paths[s].len() <= NEAR))
+                .chain(deep.iter().copied())
+        };
         let renumbered: Vec<usize> = bfs()
             .filter(|s| !ends_some(s))
             .chain(bfs().filter(ends_some))

@@ -94,6 +94,7 @@ fn later_tuning_sets_keep_their_macro_f1() {
         ("heldout20", 0.95),
         ("heldout21", 0.93),
         ("heldout22", 0.93),
+        ("heldout23", 0.93),
     ] {
         let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("tests")

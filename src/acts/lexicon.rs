@@ -1174,9 +1174,9 @@ fn expand_dutch_clitics(s: String) -> String {
 /// Dutch dialect spellings written as heard, as whole words: Flemish "nie" and Limburgish
 /// "neet" for "niet", Flemish "da" for "dat" ("klopt da"), Limburgish "ich" for "ik",
 /// Flemish "gie" for "jij", "mo" for "maar" and "ne" for "een" ("mo gie luistert nie",
-/// "nog ne keer"). Dutch text only.
+/// "nog ne keer"); and spoken "effe" and Flemish "efkes" for "even". Dutch text only.
 pub fn expand_dialect(s: String) -> String {
-    const WORDS: [(&[u8], &str); 7] = [
+    const WORDS: [(&[u8], &str); 9] = [
         (b"nie", "niet"),
         (b"neet", "niet"),
         (b"da", "dat"),
@@ -1184,6 +1184,8 @@ pub fn expand_dialect(s: String) -> String {
         (b"gie", "jij"),
         (b"mo", "maar"),
         (b"ne", "een"),
+        (b"effe", "even"),
+        (b"efkes", "even"),
     ];
     let b = s.as_bytes();
     let word = |i: usize| {

@@ -1405,6 +1405,7 @@ mod tests {
             let (mut small, mut matched) = (0, 0);
             for p in &lex.patterns {
                 let Some(dfa) = &p.small else { continue };
+                assert!(dfa.check(), "{}: a state or class out of range", p.source);
                 small += 1;
                 let mut cache = p.new_cache();
                 for s in &sentences {

@@ -159,6 +159,9 @@ struct LiteralLists {
     /// Per literal: where its patterns start in `items`, how many, how many gates follow.
     at: Vec<(u32, u32, u32)>,
     items: Vec<u32>,
+    /// Beside each of a literal's patterns in `items`: the state its small DFA is in after
+    /// the literal (see `PatternRef::after`), or `NO_STATE` (and for gates).
+    after: Vec<u16>,
 }
 
 /// A pattern as the scan meets it through a literal: its number with its flags, side by
@@ -185,10 +188,14 @@ impl LiteralLists {
             .any(|&p| !flags[p as usize].skipped(skip))
     }
 
-    fn push(&mut self, patterns: &[u32], gates: &[u32]) {
+    /// A literal's patterns, with the state each one's small DFA is in after it, and
+    /// the gates it opens.
+    fn push(&mut self, patterns: &[u32], after: impl Fn(u32) -> u16, gates: &[u32]) {
         let start = self.items.len() as u32;
         self.items.extend_from_slice(patterns);
+        self.after.extend(patterns.iter().map(|&i| after(i)));
         self.items.extend_from_slice(gates);
+        self.after.extend(gates.iter().map(|_| NO_STATE));
         self.at
             .push((start, patterns.len() as u32, gates.len() as u32));
     }
@@ -197,6 +204,12 @@ impl LiteralLists {
     fn patterns(&self, lit: u32) -> &[u32] {
         let (s, p, _) = self.at[lit as usize];
         &self.items[s as usize..(s + p) as usize]
+    }
+
+    /// Beside `patterns(lit)`: the states after the literal.
+    fn after(&self, lit: u32) -> &[u16] {
+        let (s, p, _) = self.at[lit as usize];
+        &self.after[s as usize..(s + p) as usize]
     }
 
     #[inline]
@@ -216,34 +229,22 @@ struct LiveRefs {
 }
 
 impl LiveRefs {
-    fn new(
-        lists: &LiteralLists,
-        literals: &[Vec<u8>],
-        patterns: &[Pattern],
-        flags: &[Flags],
-        skip: u64,
-    ) -> LiveRefs {
+    fn new(lists: &LiteralLists, literals: &[Vec<u8>], flags: &[Flags], skip: u64) -> LiveRefs {
         let mut r = LiveRefs::default();
         for lit in 0..lists.at.len() as u32 {
             r.at.push(r.refs.len() as u32);
-            let bytes = &literals[lit as usize];
+            let len = literals[lit as usize].len().min(255) as u8;
             r.refs.extend(
                 lists
                     .patterns(lit)
                     .iter()
-                    .filter(|&&i| !flags[i as usize].skipped(skip))
-                    .map(|&i| {
-                        let f = flags[i as usize];
-                        let after = match &patterns[i as usize].small {
-                            Some(dfa) if f.anchored && bytes.len() <= 255 => dfa.after(bytes),
-                            _ => None,
-                        };
-                        PatternRef {
-                            pattern: i,
-                            flags: f,
-                            after: after.unwrap_or(NO_STATE),
-                            len: bytes.len().min(255) as u8,
-                        }
+                    .zip(lists.after(lit))
+                    .filter(|&(&i, _)| !flags[i as usize].skipped(skip))
+                    .map(|(&i, &after)| PatternRef {
+                        pattern: i,
+                        flags: flags[i as usize],
+                        after,
+                        len,
                     }),
             );
         }
@@ -720,8 +721,16 @@ impl Lexicon {
         let mut literals = Vec::with_capacity(p.literals.len());
         let mut literal_lists = LiteralLists::default();
         for (lit, pats, gates) in p.literals {
+            // Where a pattern runs anchored at this literal with a small DFA, its search
+            // can go on from the literal's end (the length must fit `PatternRef::len`).
+            let after = |i: u32| match &patterns[i as usize].small {
+                Some(dfa) if flags[i as usize].anchored && lit.len() <= 255 => {
+                    dfa.after(&lit).unwrap_or(NO_STATE)
+                }
+                _ => NO_STATE,
+            };
+            literal_lists.push(&pats, after, &gates);
             literals.push(lit);
-            literal_lists.push(&pats, &gates);
         }
         let prefilter = if literals.is_empty() {
             None
@@ -737,7 +746,7 @@ impl Lexicon {
             .as_ref()
             .map(|d| StateReports::new(d, &literal_lists, &flags, gate_count, 0))
             .unwrap_or_default();
-        let refs = LiveRefs::new(&literal_lists, &literals, &patterns, &flags, 0);
+        let refs = LiveRefs::new(&literal_lists, &literals, &flags, 0);
         Ok(Lexicon {
             reports,
             refs,
@@ -984,13 +993,7 @@ impl Lexicon {
         SkipScan {
             mask: skip,
             reports: StateReports::new(full, lists, &self.flags, self.gate_count, skip),
-            refs: LiveRefs::new(
-                lists,
-                &self.literal_bytes,
-                &self.patterns,
-                &self.flags,
-                skip,
-            ),
+            refs: LiveRefs::new(lists, &self.literal_bytes, &self.flags, skip),
             uses: AtomicUsize::new(0),
             sub: OnceLock::new(),
         }

@@ -71,8 +71,6 @@ impl LiteralDfa {
         // `ends[state]` through `next_end[literal]`.
         let mut trans: Vec<u16> = vec![NONE; stride];
         let mut ends: Vec<u32> = vec![u32::MAX];
-        // Each state's text as classes, for the order below.
-        let mut paths: Vec<Vec<u8>> = vec![Vec::new()];
         let mut next_end = vec![u32::MAX; literals.len()];
         for (id, l) in literals.iter().enumerate().filter(|&(id, _)| keep(id)) {
             let mut s = 0usize;
@@ -91,9 +89,6 @@ impl LiteralDfa {
                         trans[at] = t as u16;
                         trans.extend(std::iter::repeat_n(NONE, stride));
                         ends.push(u32::MAX);
-                        let mut path = paths[s].clone();
-                        path.push(classes[b as usize]);
-                        paths.push(path);
                         t
                     }
                     t => t as usize,
@@ -102,11 +97,27 @@ impl LiteralDfa {
             next_end[id] = ends[s];
             ends[s] = id as u32;
         }
+        // Each state's depth, and its place in the order of the states' texts (depth
+        // first through the trie, edges in class order), for the numbering below.
+        let states = ends.len();
+        let mut depth = vec![0usize; states];
+        let mut text_order = vec![0usize; states];
+        let mut stack = vec![0usize];
+        let mut rank = 0;
+        while let Some(s) = stack.pop() {
+            text_order[s] = rank;
+            rank += 1;
+            for &t in trans[s * stride..(s + 1) * stride].iter().rev() {
+                if t != NONE {
+                    depth[t as usize] = depth[s] + 1;
+                    stack.push(t as usize);
+                }
+            }
+        }
         // Breadth first: each state's failure state (the longest proper suffix of its
         // text that is in the trie) is done before it, so its missing edges are the
         // failure state's edges, and it ends its own literals and its failure state's.
         // `all[s]` is where those are in `flat`.
-        let states = ends.len();
         let mut fail = vec![0u16; states];
         let mut all = vec![(0u32, 0u32); states];
         let mut flat: Vec<u32> = Vec::new();
@@ -150,15 +161,11 @@ impl LiteralDfa {
         // The states near the root breadth first; deeper ones in the order of their text,
         // so the rows a word walks through follow one another in memory.
         const NEAR: usize = 3;
-        let mut deep: Vec<usize> = order
-            .iter()
-            .copied()
-            .filter(|&s| paths[s].len() > NEAR)
-            .collect();
-        deep.sort_by(|&a, &b| paths[a].cmp(&paths[b]));
+        let mut deep: Vec<usize> = order.iter().copied().filter(|&s| depth[s] > NEAR).collect();
+        deep.sort_by_key(|&s| text_order[s]);
         let bfs = || {
             std::iter::once(0)
-                .chain(order.iter().copied().filter(|&s| paths[s].len() <= NEAR))
+                .chain(order.iter().copied().filter(|&s| depth[s] <= NEAR))
                 .chain(deep.iter().copied())
         };
         let renumbered: Vec<usize> = bfs()

@@ -1,10 +1,10 @@
 //! Small anchored DFAs: most lexicon patterns are matched only anchored (where their
-//! literals are, or after a lead), and most of those make a DFA of at most 255 states.
-//! The build script determinizes them once and stores them in one table, a byte per
-//! transition: a search walks a row of a few dozen bytes per step, where the lazy DFA
-//! walks rows of 4-byte state numbers in a cache of its own per pattern and thread, which
-//! keeps far more memory in play at ~2 searches a sentence. Patterns that do not fit keep
-//! the lazy DFA.
+//! literals are, or after a lead), and most of those make a DFA of at most `MAX_STATES`
+//! states. The build script determinizes them once and stores them in one table, a byte
+//! per transition (two above 255 states): a search walks a row of a few dozen bytes per
+//! step, where the lazy DFA walks rows of 4-byte state numbers in a cache of its own per
+//! pattern and thread, which keeps far more memory in play at ~2 searches a sentence.
+//! Patterns that do not fit keep the lazy DFA.
 //!
 //! Shared by the build script (which makes the tables) and the scan (which reads them);
 //! depends only on regex-automata.
@@ -15,8 +15,10 @@ use regex_automata::util::start;
 use regex_automata::Anchored;
 
 /// What a match may look back at before its start, in the DFA's terms: the start of the
-/// text, a line feed, a carriage return, a word byte, another byte.
+/// text, a line feed, a carriage return, a word byte (`WORD`), another byte (`OTHER`).
 const KINDS: usize = 5;
+const WORD: usize = 3;
+const OTHER: usize = 4;
 
 /// The kind of look-behind at `at` in `hay`.
 #[inline(always)]
@@ -25,8 +27,8 @@ fn kind(hay: &[u8], at: usize) -> usize {
         None => 0,
         Some(b'\n') => 1,
         Some(b'\r') => 2,
-        Some(b) if b.is_ascii_alphanumeric() || b == b'_' => 3,
-        Some(_) => 4,
+        Some(b) if b.is_ascii_alphanumeric() || b == b'_' => WORD,
+        Some(_) => OTHER,
     }
 }
 
@@ -78,8 +80,9 @@ impl<'a> SmallDfa<'a> {
     /// alike after any such byte: a search that finds the literal at a place can go on
     /// from its end in that state (`anchored_end_after`).
     pub fn after(&self, literal: &[u8]) -> Option<u16> {
-        let s = self.starts[4];
-        if self.starts[..3].iter().any(|&t| t != s) {
+        // The kinds other than `WORD` (the text's start, line ends, `OTHER`) alike.
+        let s = self.starts[OTHER];
+        if self.starts[..WORD].iter().any(|&t| t != s) {
             return None;
         }
         let mut s = s as usize;
@@ -102,7 +105,7 @@ impl<'a> SmallDfa<'a> {
         len: usize,
         state: u16,
     ) -> Option<usize> {
-        if kind(hay, start) == 3 {
+        if kind(hay, start) == WORD {
             return self.anchored_end(hay, start);
         }
         if self.width == 1 {

@@ -1177,9 +1177,13 @@ fn expand_dutch_clitics(s: String) -> String {
 /// Dutch dialect spellings written as heard, as whole words: Flemish "nie" and Limburgish
 /// "neet" for "niet", Flemish "da" for "dat" ("klopt da"), Limburgish "ich" for "ik",
 /// Flemish "gie" for "jij", "mo" for "maar" and "ne" for "een" ("mo gie luistert nie",
-/// "nog ne keer"); and spoken "effe" and Flemish "efkes" for "even". Dutch text only.
+/// "nog ne keer"); spoken "effe" and Flemish "efkes" for "even"; and the Low Saxon of the
+/// east and north (Achterhoeks, Twents, Drents, Gronings): "mien" for "mijn", "bie" for
+/// "bij", "veur" for "voor", "gin" for "geen", "altied" for "altijd", "mot" for "moet",
+/// "naor" for "naar" ("ik heb nog altied gin auto, dit is te gek veur woorden"). Dutch
+/// text only.
 pub fn expand_dialect(s: String) -> String {
-    const WORDS: [(&[u8], &str); 9] = [
+    const WORDS: [(&[u8], &str); 16] = [
         (b"nie", "niet"),
         (b"neet", "niet"),
         (b"da", "dat"),
@@ -1189,26 +1193,39 @@ pub fn expand_dialect(s: String) -> String {
         (b"ne", "een"),
         (b"effe", "even"),
         (b"efkes", "even"),
+        (b"mien", "mijn"),
+        (b"bie", "bij"),
+        (b"veur", "voor"),
+        (b"gin", "geen"),
+        (b"altied", "altijd"),
+        (b"mot", "moet"),
+        (b"naor", "naar"),
     ];
     let b = s.as_bytes();
-    let word = |i: usize| {
-        b.get(i)
-            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'\'')
-    };
-    let whole = |i: usize, n: usize| (i == 0 || !word(i - 1)) && !word(i + n);
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'\'';
+    // One pass over the words: those of two to six bytes are looked up.
     let mut found: Vec<(usize, usize, &str)> = Vec::new();
-    for (from, to) in WORDS {
-        for i in memchr::memmem::find_iter(b, from) {
-            if whole(i, from.len()) {
-                found.push((i, from.len(), to));
+    let mut i = 0;
+    while i < b.len() {
+        if !word(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && word(b[i]) {
+            i += 1;
+        }
+        let w = &b[start..i];
+        if (2..=6).contains(&w.len()) {
+            if let Some(&(_, to)) = WORDS.iter().find(|(from, _)| *from == w) {
+                found.push((start, w.len(), to));
             }
         }
     }
     if found.is_empty() {
         return s;
     }
-    found.sort_unstable();
-    let mut out = String::with_capacity(s.len() + found.len());
+    let mut out = String::with_capacity(s.len() + 2 * found.len());
     let mut from = 0;
     for (i, n, with) in found {
         out.push_str(&s[from..i]);
@@ -1393,7 +1410,15 @@ mod tests {
             expand_dialect(normalise("Mo gie luistert nie! 'k Zeg 't nog ne keer.")),
             normalise("Maar jij luistert niet! Ik zeg het nog een keer.")
         );
-        let plain = normalise("Mooi, de gieter en de nerts zijn moe.");
+        assert_eq!(
+            expand_dialect(normalise(
+                "Ik heb nog altied gin auto veur mien werk, ik mot naor de garage bie de kerk."
+            )),
+            normalise(
+                "Ik heb nog altijd geen auto voor mijn werk, ik moet naar de garage bij de kerk."
+            )
+        );
+        let plain = normalise("Mooi, de gieter en de nerts zijn moe, de ginkgo en de motor ook.");
         assert_eq!(expand_dialect(plain.clone()), plain);
     }
 

@@ -95,6 +95,8 @@ acts! {
     Agreement => "agreement",
     EndTalk => "end-talk",
     Condition => "condition",
+    // The leader takes up the agent's own idea ("Goed idee.", "That's a good plan").
+    Endorsement => "endorsement",
     CoachingCue => "coaching-cue",
     // Set by structure, never by a pattern.
     Summary => "summary",
@@ -104,8 +106,9 @@ acts! {
 /// Acts that only the agent's side of the analysis reads. A customer's turn is not scanned
 /// for them (a third of the searches of a batch) unless a loaded rule asks for one there
 /// (`need_on_customer`) or everything is to be shown (`tag_everything`).
-const AGENT_SIDE: [Act; 21] = [
+const AGENT_SIDE: [Act; 22] = [
     Act::Aside,
+    Act::Endorsement,
     Act::Solution,
     Act::Offer,
     Act::Choice,
@@ -133,7 +136,7 @@ const AGENT_SIDE: [Act; 21] = [
 /// everything). An agent's turn in a call is not scanned for them (a third of the searches
 /// of a batch) unless a loaded rule asks for one there (`need_on_agent`). The cues that tell
 /// a coaching talk from a call (`CoachingCue`, `Greeting`) are never skipped.
-const CUSTOMER_SIDE: [Act; 18] = [
+const CUSTOMER_SIDE: [Act; 19] = [
     Act::Resistance,
     Act::Worry,
     Act::Correction,
@@ -152,6 +155,7 @@ const CUSTOMER_SIDE: [Act; 18] = [
     Act::Agreement,
     Act::EndTalk,
     Act::Condition,
+    Act::Endorsement,
 ];
 
 /// Acts that loaded rules read on customer turns, as bits; all bits to tag everything.

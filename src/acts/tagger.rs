@@ -455,6 +455,9 @@ fn scan_turns(
     // then not needed on later customer turns.
     let mut need = None;
     let mut told = false;
+    // A need found on a turn that only introduces the caller or only asks for a manager
+    // stands unless the agent's next turn asks what the call is about.
+    let mut weak_need = false;
     for ((index, turn), split) in t.turns.iter().enumerate().zip(split) {
         lexscratch.skip = match turn.role() {
             Role::Customer if told => skips.customer | skips.after_need,
@@ -521,6 +524,14 @@ fn scan_turns(
         if tt.role == Role::Customer && need.is_none() && is_need(&tt) {
             need = Some(index);
             told = !tt.has(Act::Factual);
+            weak_need = !states_need(&tt);
+        } else if tt.role == Role::Agent && need.is_some() {
+            if weak_need && invites_need(&tt) {
+                // "Waar kan ik u mee helpen?", "What's it about?": the need is still to come.
+                need = None;
+                told = false;
+            }
+            weak_need = false;
         }
         turns.push(tt);
     }
@@ -640,6 +651,34 @@ fn is_need(turn: &TaggedTurn) -> bool {
     substantive || (turn.words >= 5 && !only_greeting)
 }
 
+/// Does a customer turn state a problem, a wish or a question (not only who is calling,
+/// a complaint without its matter, or a wish for a manager)?
+fn states_need(turn: &TaggedTurn) -> bool {
+    turn.has(Act::Problem)
+        || turn.has(Act::Explore)
+        || turn.has(Act::Factual)
+        || turn.has(Act::Question)
+}
+
+/// Does an agent turn ask what the call is about ("How can I help?", "Waar gaat het om?"),
+/// with no answer, fix or offer of its own?
+fn invites_need(turn: &TaggedTurn) -> bool {
+    let asks = turn.tags.iter().any(|t| {
+        if t.act != Act::Courtesy || !turn.sentences[t.sentence].question {
+            return false;
+        }
+        // Not "anything else?", "kan ik verder nog iets voor u doen?".
+        let m = &turn.sentences[t.sentence].norm;
+        !["else", "more", "verder", "nog iets", "anders"]
+            .iter()
+            .any(|w| m.contains(w))
+    });
+    asks && !turn
+        .tags
+        .iter()
+        .any(|t| matches!(t.act, Act::Solution | Act::Answer | Act::Offer))
+}
+
 /// A pure factual question: asks for one fact, no problem, no request to act, no resistance,
 /// in the need statement or any customer turn before the first solution or the answer.
 fn is_factual(tt: &TaggedTranscript, need: usize) -> bool {
@@ -673,7 +712,7 @@ fn is_factual(tt: &TaggedTranscript, need: usize) -> bool {
             !t.tags
                 .iter()
                 .any(|x| matches!(x.act, Act::Explore | Act::Problem) && !background(x))
-                && !t.has(Act::Resistance)
+                && (t.index == need || !t.has(Act::Resistance))
         })
 }
 

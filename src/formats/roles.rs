@@ -190,6 +190,60 @@ const CUSTOMER_CUES: &[&str] = &[
     "you guys",
 ];
 
+/// How a caller opens who checks they reached the right place ("hello, is that the rescue
+/// line?", "ben ik bij de klantenservice?"): said at the start of a turn, after greetings.
+const CALLER_OPENINGS: &[&str] = &[
+    "is that the",
+    "is this the",
+    "have i got the",
+    "have i reached",
+    "ben ik bij",
+    "ben ik goed",
+    "is dit de",
+    "is dit het",
+    "spreek ik met de",
+];
+
+/// Words a turn may open with before a caller's opening.
+const OPENING_FILLERS: &[&str] = &[
+    "hello",
+    "hi",
+    "hiya",
+    "hey",
+    "yes",
+    "yeah",
+    "oh",
+    "ah",
+    "um",
+    "er",
+    "erm",
+    "uh",
+    "hallo",
+    "hoi",
+    "ja",
+    "goedemorgen",
+    "goedemiddag",
+    "goedenavond",
+    "dag",
+    "morning",
+    "afternoon",
+    "evening",
+    "good",
+];
+
+/// Asking for what finds the customer's record ("what's the membership number", "wat is uw
+/// klantnummer"): the agent asks, the caller answers.
+fn asks_for_record(t: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r"\b(?:whats|what is|can i get|could i get|can i grab|wat is|wat was|mag ik) (?:your|the|uw|je|het|de) (?:[a-z]+ )?(?:number|postcode|post code|reference|date of birth|registration|reg|nummer|[a-z]+nummer|postcode|geboortedatum|kenteken)\b",
+        )
+        .expect("the record pattern compiles")
+    })
+    .is_match(t)
+}
+
 fn agent_score(text: &str) -> i32 {
     // Speech-to-text often drops apostrophes ("youre speaking to"): compare without them.
     let t = text.to_lowercase().replace(['\'', '\u{2019}'], "");
@@ -198,8 +252,27 @@ fn agent_score(text: &str) -> i32 {
         .iter()
         .filter(|c| has(c))
         .map(|c| if WEAK_AGENT_CUES.contains(c) { 1 } else { 3 })
-        .sum();
+        .sum::<i32>()
+        + if asks_for_record(&t) { 3 } else { 0 };
     agent - 2 * CUSTOMER_CUES.iter().filter(|c| has(c)).count() as i32
+}
+
+/// Does a speaker's first turn open like a caller checking the line ("hello hello is that
+/// the rescue line")? Later turns are left alone: "is that the address we have?" asks.
+fn opens_like_caller(text: &str) -> bool {
+    let t = text.to_lowercase();
+    let mut words = t
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .skip_while(|w| OPENING_FILLERS.contains(w));
+    let opening = [words.next(), words.next(), words.next(), words.next()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    CALLER_OPENINGS
+        .iter()
+        .any(|c| opening == *c || opening.starts_with(&format!("{c} ")))
 }
 
 /// Decide the kind (call or coaching) from headers and labels; content cues come later.
@@ -370,9 +443,14 @@ pub fn resolve(t: &mut Transcript, mapping: &[(String, Role)]) -> Result<()> {
             }
         }
         let score_of = |sp: &str| {
-            early_of
-                .get(sp)
-                .map_or(0, |early| early.iter().map(|x| agent_score(x)).sum::<i32>())
+            early_of.get(sp).map_or(0, |early| {
+                early.iter().map(|x| agent_score(x)).sum::<i32>()
+                    - if early.first().is_some_and(|x| opens_like_caller(x)) {
+                        2
+                    } else {
+                        0
+                    }
+            })
         };
         // The call opens with the agent and the customer: the agent is one of the first
         // two to speak, after a recorded message or a menu that opens and speaks once.
@@ -496,6 +574,33 @@ mod tests {
         ]);
         assert_eq!(t.turns[1].role, Some(Role::Agent));
         assert_eq!(t.turns[0].role, Some(Role::Customer));
+    }
+
+    #[test]
+    fn a_caller_checking_the_line_is_the_customer_though_no_company_is_named() {
+        // Neither names the company; the first checks the line, the second asks for the
+        // membership number.
+        let t = resolved(&[
+            ("Speaker 0", "hello hello is that the rescue line"),
+            ("Speaker 1", "yeah rescue line go ahead"),
+            (
+                "Speaker 0",
+                "me car's conked out on the bypass and it'll not start",
+            ),
+            ("Speaker 1", "okay what's the membership number"),
+        ]);
+        assert_eq!(t.turns[0].role, Some(Role::Customer));
+        assert_eq!(t.turns[1].role, Some(Role::Agent));
+        // Asked later in a turn, "is that the ..." is the agent's check, not a caller's.
+        assert!(!opens_like_caller(
+            "okay is that the address we have for you"
+        ));
+        assert!(opens_like_caller(
+            "Hallo, goedemiddag, ben ik bij de storingsdienst?"
+        ));
+        assert!(asks_for_record("whats the membership number"));
+        assert!(asks_for_record("wat is uw klantnummer"));
+        assert!(!asks_for_record("what's the problem with it"));
     }
 
     #[test]

@@ -59,7 +59,13 @@ pub fn agent_quick_agreement(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
     let mut argued = false;
     for t in &tt.turns {
         match t.role {
-            Role::Leader if t.has(Act::Proposal) || t.has(Act::Pressure) => pushed = true,
+            // A proposal that takes up the agent's own idea ("Goed idee. Zullen we
+            // afspreken dat ...") is not the leader's plan pushed on the agent.
+            Role::Leader
+                if t.has(Act::Pressure) || (t.has(Act::Proposal) && !t.has(Act::Endorsement)) =>
+            {
+                pushed = true
+            }
             Role::Agent => {
                 // A condition shapes the plan; so does arguing at some length against it,
                 // unless the agent then agrees in order to leave.

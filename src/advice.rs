@@ -218,7 +218,7 @@ const FILLERS: &[&str] = &[
 ];
 
 /// The sentences of the need statement that carry the problem, without greetings.
-fn need_sentences<'a>(tt: &'a TaggedTranscript) -> Option<(&'a TaggedTurn, Vec<usize>)> {
+fn need_sentences<'a>(tt: &'a TaggedTranscript) -> Option<(&'a TaggedTurn<'a>, Vec<usize>)> {
     let need = &tt.turns[tt.need?];
     let carrying: Vec<usize> = (0..need.sentences.len())
         .filter(|&si| {
@@ -284,7 +284,7 @@ pub fn suggest_summary(tt: &TaggedTranscript, lang: Lang) -> Option<String> {
     let parts: Vec<String> = sents
         .iter()
         .take(3)
-        .map(|&si| clean(&to_second_person(&turn.sentences[si].text, tt.lang)))
+        .map(|&si| clean(&to_second_person(turn.sentences[si].text, tt.lang)))
         .filter(|s| !s.is_empty())
         .collect();
     if parts.is_empty() {
@@ -361,7 +361,7 @@ pub fn suggest_acknowledgement(
         .find(|t| t.role == Role::Customer && t.has(Act::Resistance))?;
     let si = c.first(Act::Resistance).map(|x| x.sentence).unwrap_or(0);
     let said = clean(&to_second_person(
-        &c.sentences[si.min(c.sentences.len() - 1)].text,
+        c.sentences[si.min(c.sentences.len() - 1)].text,
         tt.lang,
     ));
     if said.is_empty() {

@@ -7,9 +7,9 @@ use crate::transcript::{Kind, Lang, Role, Transcript};
 
 /// One sentence of a turn.
 #[derive(Debug, Clone)]
-pub struct Sentence {
-    /// As written (for quotes).
-    pub text: String,
+pub struct Sentence<'a> {
+    /// As written (for quotes): a slice of the turn's text.
+    pub text: &'a str,
     /// Lower-cased and folded (what patterns see).
     pub norm: String,
     /// Ends in '?' or opens like a question.
@@ -32,17 +32,17 @@ impl Tag {
 }
 
 #[derive(Debug, Clone)]
-pub struct TaggedTurn {
+pub struct TaggedTurn<'a> {
     /// 0-based index into the transcript's turns.
     pub index: usize,
     pub role: Role,
-    pub sentences: Vec<Sentence>,
+    pub sentences: Vec<Sentence<'a>>,
     /// Sorted by position.
     pub tags: Vec<Tag>,
     pub words: usize,
 }
 
-impl TaggedTurn {
+impl TaggedTurn<'_> {
     pub fn has(&self, act: Act) -> bool {
         self.tags.iter().any(|t| t.act == act)
     }
@@ -66,7 +66,7 @@ impl TaggedTurn {
     }
     /// The sentence holding a tag, as written.
     pub fn quote_at(&self, tag: &Tag) -> &str {
-        &self.sentences[tag.sentence].text
+        self.sentences[tag.sentence].text
     }
     pub fn only(&self, allowed: &[Act]) -> bool {
         self.tags.iter().all(|t| allowed.contains(&t.act))
@@ -78,7 +78,7 @@ pub struct TaggedTranscript<'a> {
     pub transcript: &'a Transcript,
     pub lang: Lang,
     pub kind: Kind,
-    pub turns: Vec<TaggedTurn>,
+    pub turns: Vec<TaggedTurn<'a>>,
     /// Index (into `turns`) of the need statement.
     pub need: Option<usize>,
     /// The need is a pure factual question (the understanding rules do not apply).
@@ -109,7 +109,14 @@ static STOPS: [bool; 256] = {
 };
 
 /// Split text into sentences on . ? ! … (followed by space or end) and line breaks.
-pub fn split_sentences(text: &str) -> Vec<String> {
+pub fn split_sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    split_sentences_into(text, &mut out);
+    out
+}
+
+/// `split_sentences`, adding the sentences to `out`.
+fn split_sentences_into<'t>(text: &'t str, out: &mut Vec<&'t str>) {
     // Terminators and what may follow them in the same run ("?!", "...", ".\")").
     const ELLIPSIS: &[u8] = "…".as_bytes();
     fn terminator(s: &[u8]) -> usize {
@@ -125,7 +132,6 @@ pub fn split_sentences(text: &str) -> Vec<String> {
             _ => terminator(s),
         }
     }
-    let mut out = Vec::new();
     let b = text.as_bytes();
     let (mut start, mut i) = (0, 0);
     // Byte steps are safe: '\n', the ASCII terminators and the ellipsis's first byte never
@@ -137,7 +143,7 @@ pub fn split_sentences(text: &str) -> Vec<String> {
             None => break,
         }
         if b[i] == b'\n' {
-            push_sentence(&mut out, &text[start..i]);
+            push_sentence(out, &text[start..i]);
             i += 1;
             start = i;
             continue;
@@ -156,19 +162,18 @@ pub fn split_sentences(text: &str) -> Vec<String> {
             j += n;
         }
         if text[j..].chars().next().is_none_or(char::is_whitespace) {
-            push_sentence(&mut out, &text[start..j]);
+            push_sentence(out, &text[start..j]);
             start = j;
         }
         i = j;
     }
-    push_sentence(&mut out, &text[start..]);
-    out
+    push_sentence(out, &text[start..]);
 }
 
-fn push_sentence(out: &mut Vec<String>, s: &str) {
+fn push_sentence<'t>(out: &mut Vec<&'t str>, s: &'t str) {
     let s = s.trim();
     if !s.is_empty() {
-        out.push(s.to_string());
+        out.push(s);
     }
 }
 
@@ -387,27 +392,28 @@ pub(crate) fn tag_with(t: &Transcript, lang: Option<Lang>, skips: Skips) -> Tagg
     let restore = lang == Lang::En && !t.turns.iter().any(|x| has_apostrophe(&x.text));
     // Sentences and their normalised forms first, so the lexicon can compile the patterns
     // they need in parallel before the scan (see `Lexicon::warm_up`).
-    let split: Vec<Vec<(String, String)>> = t
-        .turns
-        .iter()
-        .map(|turn| {
-            split_sentences(&turn.text)
-                .into_iter()
-                .map(|s| {
-                    let norm = normalise(&s);
-                    let norm = if restore {
-                        restore_apostrophes(&norm).unwrap_or(norm)
-                    } else if lang == Lang::Nl {
-                        expand_dialect(norm)
-                    } else {
-                        norm
-                    };
-                    (s, norm)
-                })
-                .collect()
+    let mut texts: Vec<&str> = Vec::with_capacity(2 * t.turns.len());
+    let mut ends = Vec::with_capacity(t.turns.len());
+    for turn in &t.turns {
+        split_sentences_into(&turn.text, &mut texts);
+        ends.push(texts.len());
+    }
+    let sentences = texts
+        .into_iter()
+        .map(|s| {
+            let norm = normalise(s);
+            let norm = if restore {
+                restore_apostrophes(&norm).unwrap_or(norm)
+            } else if lang == Lang::Nl {
+                expand_dialect(norm)
+            } else {
+                norm
+            };
+            (s, norm)
         })
         .collect();
-    lex.warm_up(split.iter().flatten().map(|(_, n)| n.as_str()));
+    let split = Split { sentences, ends };
+    lex.warm_up(split.sentences.iter().map(|(_, n)| n.as_str()));
     // The agent's turns leave out the customer's acts only in a call: in a coaching talk
     // the agent is the one coached. A talk found to be one only by its cues is scanned
     // again without.
@@ -420,10 +426,13 @@ pub(crate) fn tag_with(t: &Transcript, lang: Option<Lang>, skips: Skips) -> Tagg
     let (mut turns, mut need) = scan_turns(t, split, lex, skips, &mut lexscratch);
     let kind = t.kind.unwrap_or_else(|| guess_kind(&turns));
     if kind == Kind::Coaching && skips.agent != 0 {
-        let split = turns
-            .into_iter()
-            .map(|x| x.sentences.into_iter().map(|s| (s.text, s.norm)).collect())
-            .collect();
+        let mut ends = Vec::with_capacity(turns.len());
+        let mut sentences = Vec::new();
+        for x in turns {
+            sentences.extend(x.sentences.into_iter().map(|s| (s.text, s.norm)));
+            ends.push(sentences.len());
+        }
+        let split = Split { sentences, ends };
         skips.agent = 0;
         (turns, need) = scan_turns(t, split, lex, skips, &mut lexscratch);
     }
@@ -440,14 +449,21 @@ pub(crate) fn tag_with(t: &Transcript, lang: Option<Lang>, skips: Skips) -> Tagg
     tagged
 }
 
-/// The act occurrences of each turn's sentences (text and normalised form).
-fn scan_turns(
-    t: &Transcript,
-    split: Vec<Vec<(String, String)>>,
+/// Every turn's sentences, as written and normalised, one turn after another: turn `i`'s
+/// end where `ends[i]` says.
+struct Split<'a> {
+    sentences: Vec<(&'a str, String)>,
+    ends: Vec<usize>,
+}
+
+/// The act occurrences of each turn's sentences.
+fn scan_turns<'a>(
+    t: &'a Transcript,
+    split: Split<'a>,
     lex: &Lexicon,
     skips: Skips,
     lexscratch: &mut Scratch,
-) -> (Vec<TaggedTurn>, Option<usize>) {
+) -> (Vec<TaggedTurn<'a>>, Option<usize>) {
     let mut turns: Vec<TaggedTurn> = Vec::with_capacity(t.turns.len());
     let mut scratch = Vec::new();
     // The need statement (the first customer turn that states one, from that turn's acts
@@ -458,17 +474,21 @@ fn scan_turns(
     // A need found on a turn that only introduces the caller or only asks for a manager
     // stands unless the agent's next turn asks what the call is about.
     let mut weak_need = false;
-    for ((index, turn), split) in t.turns.iter().enumerate().zip(split) {
+    let mut sentences_in = split.sentences.into_iter();
+    let mut from = 0;
+    for ((index, turn), &end) in t.turns.iter().enumerate().zip(&split.ends) {
+        let count = end - from;
+        from = end;
         lexscratch.skip = match turn.role() {
             Role::Customer if told => skips.customer | skips.after_need,
             Role::Customer => skips.customer,
             Role::Agent => skips.agent,
             _ => 0,
         };
-        let mut sentences = Vec::with_capacity(split.len());
-        let mut tags = Vec::with_capacity(2 * split.len() + 1);
+        let mut sentences = Vec::with_capacity(count);
+        let mut tags = Vec::with_capacity(2 * count + 1);
         let mut words = 0;
-        for (si, (s, norm)) in split.into_iter().enumerate() {
+        for (si, (s, norm)) in sentences_in.by_ref().take(count).enumerate() {
             words += count_words(&norm);
             scratch.clear();
             lex.scan(&norm, lexscratch, &mut scratch);

@@ -96,7 +96,7 @@ pub fn does_more(t: &TaggedTurn) -> bool {
 }
 
 /// The first agent turn after turn `i` that does more than verify or hold.
-pub fn next_real_agent_turn<'a>(tt: &'a TaggedTranscript, i: usize) -> Option<&'a TaggedTurn> {
+pub fn next_real_agent_turn<'a>(tt: &'a TaggedTranscript, i: usize) -> Option<&'a TaggedTurn<'a>> {
     tt.turns[i + 1..]
         .iter()
         .filter(|t| t.role == Role::Agent)

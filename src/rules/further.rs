@@ -8,7 +8,7 @@ use crate::acts::{lexicon, Act, TaggedTranscript, TaggedTurn};
 use crate::transcript::Role;
 
 /// The resistance phrases of a turn, as matched (normalised).
-fn resistance_phrases(t: &TaggedTurn) -> Vec<&str> {
+fn resistance_phrases<'a>(t: &'a TaggedTurn) -> Vec<&'a str> {
     t.tags
         .iter()
         .filter(|x| x.act == Act::Resistance && x.end > x.offset)

@@ -183,7 +183,7 @@ fn make_finding(
     let turn = &tt.turns[hit.turn];
     let src = &tt.transcript.turns[hit.turn];
     let quote = match hit.sentence {
-        Some(s) if s < turn.sentences.len() => turn.sentences[s].text.clone(),
+        Some(s) if s < turn.sentences.len() => turn.sentences[s].text.to_string(),
         _ => src.text.clone(),
     };
     let advice = if advice {
@@ -226,7 +226,7 @@ pub fn shorten(s: &str, max: usize) -> String {
 pub fn role_turns<'t>(
     tt: &'t TaggedTranscript,
     role: Role,
-) -> impl Iterator<Item = &'t crate::acts::TaggedTurn> {
+) -> impl Iterator<Item = &'t crate::acts::TaggedTurn<'t>> {
     tt.turns.iter().filter(move |t| t.role == role)
 }
 

@@ -119,7 +119,7 @@ pub fn detect(tt: &TaggedTranscript, spec: &RuleSpec) -> Vec<Hit> {
             }
             turn.sentences.iter().position(|s| {
                 let n = if s.norm.is_empty() {
-                    std::borrow::Cow::Owned(normalise(&s.text))
+                    std::borrow::Cow::Owned(normalise(s.text))
                 } else {
                     std::borrow::Cow::Borrowed(s.norm.as_str())
                 };

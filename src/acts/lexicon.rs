@@ -1180,11 +1180,12 @@ fn expand_dutch_clitics(s: String) -> String {
 /// "nog ne keer"); spoken "effe" and Flemish "efkes" for "even"; and the Low Saxon of the
 /// east and north (Achterhoeks, Twents, Drents, Gronings): "mien" for "mijn", "bie" for
 /// "bij", "veur" for "voor", "gin" for "geen", "altied" for "altijd", "mot" for "moet",
-/// "naor" for "naar" ("ik heb nog altied gin auto, dit is te gek veur woorden"). Dutch
-/// text only.
+/// "naor" for "naar" ("ik heb nog altied gin auto, dit is te gek veur woorden"); and chat's
+/// "ff" for "even" ("ik doe het ff snel"). Dutch text only.
 pub fn expand_dialect(s: String) -> String {
-    const WORDS: [(&[u8], &str); 16] = [
+    const WORDS: [(&[u8], &str); 17] = [
         (b"nie", "niet"),
+        (b"ff", "even"),
         (b"neet", "niet"),
         (b"da", "dat"),
         (b"ich", "ik"),
@@ -1417,6 +1418,10 @@ mod tests {
             normalise(
                 "Ik heb nog altijd geen auto voor mijn werk, ik moet naar de garage bij de kerk."
             )
+        );
+        assert_eq!(
+            expand_dialect(normalise("Ik doe het ff snel, ok?")),
+            normalise("Ik doe het even snel, ok?")
         );
         let plain = normalise("Mooi, de gieter en de nerts zijn moe, de ginkgo en de motor ook.");
         assert_eq!(expand_dialect(plain.clone()), plain);

@@ -80,6 +80,8 @@ acts! {
     Worry => "worry",
     Correction => "correction",
     Repeat => "repeat",
+    // Holding to the point after a solution: "It's not about the credit", "het gaat erom dat".
+    Insist => "insist",
     ManagerRequest => "manager-request",
     Topic => "topic",
     Factual => "factual",
@@ -136,8 +138,9 @@ const AGENT_SIDE: [Act; 22] = [
 /// everything). An agent's turn in a call is not scanned for them (a third of the searches
 /// of a batch) unless a loaded rule asks for one there (`need_on_agent`). The cues that tell
 /// a coaching talk from a call (`CoachingCue`, `Greeting`) are never skipped.
-const CUSTOMER_SIDE: [Act; 19] = [
+const CUSTOMER_SIDE: [Act; 20] = [
     Act::Resistance,
+    Act::Insist,
     Act::Worry,
     Act::Correction,
     Act::Repeat,

@@ -909,6 +909,10 @@ fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words, c
                         && (overlap * 2 >= size
                             || ((addressed || understanding) && overlap * 3 >= size)))
                         || (confirmed && addressed && !solves && overlap >= 2 && size >= 4)
+                        // Said to the customer, checked as the agent's understanding ("…,
+                        // have I got that right?") and confirmed at once: a paraphrase
+                        // ("Monday-to-Friday golf" for "weekday only") in its own words.
+                        || (confirmed && addressed && understanding && !solves && size >= 4)
                 }
                 // Bare (so confirmed at once): a long close restatement, or a short one
                 // two thirds of whose words are the customer's.

@@ -31,6 +31,12 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
     let stop = &lexicon(tt.lang).stopwords;
     let mut earlier: WordRefs = WordRefs::default();
     let mut complaint: WordRefs = WordRefs::default();
+    // What the customer came with, calm or not: holding to it after a solution ("It's not
+    // about the credit. I stood in that shop…") repeats it.
+    let need_words: WordRefs = tt
+        .need
+        .map(|n| turn_words(&tt.turns[n], stop))
+        .unwrap_or_default();
     let mut after_solution = false;
     // A solution was offered at some point: "As I said…" counts in any later reaction.
     let mut ever_solution = false;
@@ -65,13 +71,19 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                 }
                 if after_solution && !last_other {
                     // Pushing back ("But that's the whole point…") with the complaint's
-                    // words again counts as resisting here.
-                    let pushes = resists || t.has(Act::Rebuttal);
-                    if pushes && !acknowledged {
+                    // words again counts as resisting here; holding to the point ("Het
+                    // gaat erom dat…") does so even when the agent acknowledged the
+                    // feeling: the matter itself went unheard.
+                    let insists = t.has(Act::Insist);
+                    let pushes = resists || t.has(Act::Rebuttal) || insists;
+                    if pushes && (!acknowledged || insists) {
                         let same_phrase = phrases.iter().any(|p| earlier.contains(p));
                         let same_complaint = || {
                             let words = turn_words(t, stop);
-                            words.iter().filter(|w| complaint.contains(**w)).count() >= 2
+                            let said = |w: &&str| {
+                                complaint.contains(*w) || (insists && need_words.contains(*w))
+                            };
+                            words.iter().filter(|w| said(w)).count() >= 2
                         };
                         // Resisting again when the first resistance was never answered
                         // repeats the emotion, whatever the words; asking for a manager
@@ -194,31 +206,38 @@ pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                 // One entry per hand-off: tags that overlap are one phrase; two apart in
                 // one unpunctuated sentence ("ik zet het door naar de planning … en voor
                 // de verzekering verbind ik u door") are two.
-                let sentences: Vec<usize> = {
-                    let mut v: Vec<(usize, usize, usize)> = Vec::new();
-                    for x in t
-                        .tags
-                        .iter()
-                        .filter(|x| x.act == Act::Handoff && !t.refused(x))
+                let spans: Vec<(usize, usize, usize)> =
                     {
-                        match v.last_mut() {
-                            Some(last) if last.0 == x.sentence && x.offset <= last.2 + 24 => {
-                                last.2 = last.2.max(x.end);
+                        let mut v: Vec<(usize, usize, usize)> = Vec::new();
+                        for x in t.tags.iter().filter(|x| {
+                            x.act == Act::Handoff && !t.refused(x) && !follows_fix(t, x)
+                        }) {
+                            match v.last_mut() {
+                                Some(last) if last.0 == x.sentence && x.offset <= last.2 + 24 => {
+                                    last.2 = last.2.max(x.end);
+                                }
+                                _ => v.push((x.sentence, x.offset, x.end)),
                             }
-                            _ => v.push((x.sentence, x.offset, x.end)),
                         }
-                    }
-                    v.into_iter().map(|(s, _, _)| s).collect()
-                };
-                if sentences.is_empty() {
+                        v
+                    };
+                if spans.is_empty() {
                     continue;
                 }
+                let sentences: Vec<usize> = spans.iter().map(|&(s, _, _)| s).collect();
                 // A hand-off announced again after only a short "okay" from the customer is the
                 // same one; after a colleague came on the line, or to somewhere else ("…to our
                 // protection team." "Okay." "…to Gareth on our conveyancing desk"), another.
-                let target: Vec<&str> = sentences
+                // Where it sends: the words from the hand-off to the end of its clause ("…door
+                // met debiteurenbeheer, en ik vertel ze…"), not what else the sentence says.
+                let target: Vec<&str> = spans
                     .iter()
-                    .flat_map(|&s| content_words(&t.sentences[s].norm, stop))
+                    .flat_map(|&(s, from, _)| {
+                        let norm = &t.sentences[s].norm;
+                        let rest = norm.get(from..).unwrap_or_default();
+                        let clause = rest.find([',', ';']).map_or(rest, |k| &rest[..k]);
+                        content_words(clause, stop)
+                    })
                     .collect();
                 let same_as_last = last_handoff_turn.is_some_and(|l| {
                     tt.turns[l + 1..t.index].iter().all(|x| match x.role {
@@ -255,6 +274,24 @@ pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
 }
 
 /// Does the agent pass the case on with this hand-off (a brief, or the case restated)?
+/// Is this hand-off only someone else's promise to come back after the agent's own fix in
+/// the same sentence ("I'll log a missed pickup with the operator and they'll get back to
+/// you")? Then the case is dealt with, not handed over. Passing the customer or the case
+/// on ("…and I'm putting you through to…") stays a hand-off.
+fn follows_fix(t: &TaggedTurn, h: &crate::acts::Tag) -> bool {
+    let m = &t.sentences[h.sentence].norm;
+    let m = m.get(h.offset..h.end).unwrap_or_default();
+    let promise = [
+        "they", "someone", "somebody", "the ", "ze ", "zij ", "iemand", "de ",
+    ]
+    .iter()
+    .any(|p| m.starts_with(p));
+    promise
+        && t.tags
+            .iter()
+            .any(|x| x.act == Act::Solution && x.sentence == h.sentence && x.offset < h.offset)
+}
+
 fn briefs(tt: &TaggedTranscript, i: usize, customer: &Words, stop: &Words) -> bool {
     // The hand-off turn and the agent's next turns until the customer speaks at length.
     for t in &tt.turns[i..] {

@@ -97,6 +97,7 @@ fn later_tuning_sets_keep_their_macro_f1() {
         ("heldout23", 0.93),
         ("heldout24", 0.93),
         ("heldout25", 0.93),
+        ("heldout26", 0.93),
     ] {
         let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("tests")

@@ -1180,11 +1180,14 @@ fn expand_dutch_clitics(s: String) -> String {
 /// "nog ne keer"); spoken "effe" and Flemish "efkes" for "even"; and the Low Saxon of the
 /// east and north (Achterhoeks, Twents, Drents, Gronings): "mien" for "mijn", "bie" for
 /// "bij", "veur" for "voor", "gin" for "geen", "altied" for "altijd", "mot" for "moet",
-/// "naor" for "naar" ("ik heb nog altied gin auto, dit is te gek veur woorden"); and chat's
+/// "naor" for "naar" ("ik heb nog altied gin auto, dit is te gek veur woorden"); South
+/// Holland's "mar" for "maar" and "daor" for "daar"; and chat's
 /// "ff" for "even" ("ik doe het ff snel"). Dutch text only.
 pub fn expand_dialect(s: String) -> String {
-    const WORDS: [(&[u8], &str); 17] = [
+    const WORDS: [(&[u8], &str); 19] = [
         (b"nie", "niet"),
+        (b"mar", "maar"),
+        (b"daor", "daar"),
         (b"ff", "even"),
         (b"neet", "niet"),
         (b"da", "dat"),

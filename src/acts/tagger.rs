@@ -728,7 +728,10 @@ fn is_factual(tt: &TaggedTranscript, need: usize) -> bool {
         .iter()
         .filter(|t| t.role == Role::Customer)
         .all(|t| {
-            let background = |x: &Tag| t.index == need && x.pos() < asked;
+            // And what the question's own sentence says after it ("hoelang blijft het
+            // liggen voor ze het terugsturen?") is part of it.
+            let background =
+                |x: &Tag| t.index == need && (x.pos() < asked || x.sentence == asked.0);
             !t.tags
                 .iter()
                 .any(|x| matches!(x.act, Act::Explore | Act::Problem) && !background(x))
@@ -909,10 +912,11 @@ fn find_summaries(turn: &mut TaggedTurn, customer_words: &Words, stop: &Words, c
                         && (overlap * 2 >= size
                             || ((addressed || understanding) && overlap * 3 >= size)))
                         || (confirmed && addressed && !solves && overlap >= 2 && size >= 4)
-                        // Said to the customer, checked as the agent's understanding ("…,
-                        // have I got that right?") and confirmed at once: a paraphrase
-                        // ("Monday-to-Friday golf" for "weekday only") in its own words.
-                        || (confirmed && addressed && understanding && !solves && size >= 4)
+                        // Checked as the agent's understanding ("…, have I got that
+                        // right?") and confirmed at once: a paraphrase ("Monday-to-Friday
+                        // golf" for "weekday only") in its own words, about the customer or
+                        // their thing ("so it fills up every day but…, have I got that?").
+                        || (confirmed && understanding && !solves && size >= 4 && overlap >= 1)
                 }
                 // Bare (so confirmed at once): a long close restatement, or a short one
                 // two thirds of whose words are the customer's.

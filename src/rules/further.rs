@@ -78,12 +78,18 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                     let pushes = resists || t.has(Act::Rebuttal) || insists;
                     if pushes && (!acknowledged || insists) {
                         let same_phrase = phrases.iter().any(|p| earlier.contains(p));
+                        // Arguing on with "But…" and three of the need's words again
+                        // ("But I did not change anything. From 2011 … five years is not
+                        // there.") repeats the matter too, calm as it is; "Maar kan de
+                        // dierenarts het niet rechtstreeks regelen?" asks something new.
+                        let rebuts = t.has(Act::Rebuttal) && !t.has(Act::Question);
                         let same_complaint = || {
                             let words = turn_words(t, stop);
-                            let said = |w: &&str| {
-                                complaint.contains(*w) || (insists && need_words.contains(*w))
-                            };
-                            words.iter().filter(|w| said(w)).count() >= 2
+                            let old = |w: &&str| complaint.contains(*w);
+                            let need = |w: &&str| need_words.contains(*w);
+                            let n = words.iter().filter(|w| old(w)).count();
+                            let m = words.iter().filter(|w| old(w) || need(w)).count();
+                            n >= 2 || (insists && m >= 2) || (rebuts && m >= 3)
                         };
                         // Resisting again when the first resistance was never answered
                         // repeats the emotion, whatever the words; asking for a manager

@@ -1205,9 +1205,30 @@ pub fn expand_dialect(s: String) -> String {
         (b"mot", "moet"),
         (b"naor", "naar"),
     ];
+    // The table's shortest and longest words: others are not looked up.
+    const SHORTEST: usize = {
+        let (mut m, mut k) = (usize::MAX, 0);
+        while k < WORDS.len() {
+            if WORDS[k].0.len() < m {
+                m = WORDS[k].0.len();
+            }
+            k += 1;
+        }
+        m
+    };
+    const LONGEST: usize = {
+        let (mut m, mut k) = (0, 0);
+        while k < WORDS.len() {
+            if WORDS[k].0.len() > m {
+                m = WORDS[k].0.len();
+            }
+            k += 1;
+        }
+        m
+    };
     let b = s.as_bytes();
     let word = |c: u8| c.is_ascii_alphanumeric() || c == b'\'';
-    // One pass over the words: those of two to six bytes are looked up.
+    // One pass over the words.
     let mut found: Vec<(usize, usize, &str)> = Vec::new();
     let mut i = 0;
     while i < b.len() {
@@ -1220,7 +1241,7 @@ pub fn expand_dialect(s: String) -> String {
             i += 1;
         }
         let w = &b[start..i];
-        if (2..=6).contains(&w.len()) {
+        if (SHORTEST..=LONGEST).contains(&w.len()) {
             if let Some(&(_, to)) = WORDS.iter().find(|(from, _)| *from == w) {
                 found.push((start, w.len(), to));
             }

@@ -635,12 +635,8 @@ const TOLD_WORDS: usize = 15;
 
 /// Is this customer turn the need statement (not a greeting, a name or a topic announcement)?
 fn is_need(turn: &TaggedTurn) -> bool {
-    let substantive = turn.has(Act::Problem)
-        || turn.has(Act::Explore)
-        || turn.has(Act::Factual)
-        || turn.has(Act::Resistance)
-        || turn.has(Act::ManagerRequest)
-        || turn.has(Act::Question);
+    let substantive =
+        states_need(turn) || turn.has(Act::Resistance) || turn.has(Act::ManagerRequest);
     // A topic announced and then told in the same turn ("Ik bel over mijn jaarafrekening.
     // Daarop staat 48.912, terwijl ik zelf 47.305 heb doorgegeven. …") states the need.
     // The sentences after the announcement tell it, or in unpunctuated speech the rest of

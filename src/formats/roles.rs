@@ -237,7 +237,7 @@ fn asks_for_record(t: &str) -> bool {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
         regex::Regex::new(
-            r"\b(?:whats|what is|can i get|could i get|can i grab|wat is|wat was|mag ik) (?:your|the|uw|je|het|de) (?:[a-z]+ )?(?:number|postcode|post code|reference|date of birth|registration|reg|nummer|[a-z]+nummer|postcode|geboortedatum|kenteken)\b",
+            r"\b(?:whats|what is|can i get|could i get|can i grab|wat is|wat was|mag ik) (?:your|the|uw|je|het|de) (?:[a-z]+ )?(?:number|postcode|post code|reference|date of birth|registration|reg|nummer|[a-z]+nummer|geboortedatum|kenteken)\b",
         )
         .expect("the record pattern compiles")
     })

@@ -33,10 +33,15 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
     let mut complaint: WordRefs = WordRefs::default();
     // What the customer came with, calm or not: holding to it after a solution ("It's not
     // about the credit. I stood in that shop…") repeats it.
-    let need_words: WordRefs = tt
-        .need
-        .map(|n| turn_words(&tt.turns[n], stop))
-        .unwrap_or_default();
+    // Read only for a reaction that holds to the point or argues on.
+    let need_words: std::cell::OnceCell<WordRefs> = std::cell::OnceCell::new();
+    let need_words = || {
+        need_words.get_or_init(|| {
+            tt.need
+                .map(|n| turn_words(&tt.turns[n], stop))
+                .unwrap_or_default()
+        })
+    };
     let mut after_solution = false;
     // A solution was offered at some point: "As I said…" counts in any later reaction.
     let mut ever_solution = false;
@@ -86,10 +91,19 @@ pub fn unheard_customer(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
                         let same_complaint = || {
                             let words = turn_words(t, stop);
                             let old = |w: &&str| complaint.contains(*w);
-                            let need = |w: &&str| need_words.contains(*w);
                             let n = words.iter().filter(|w| old(w)).count();
-                            let m = words.iter().filter(|w| old(w) || need(w)).count();
-                            n >= 2 || (insists && m >= 2) || (rebuts && m >= 3)
+                            if n >= 2 {
+                                return true;
+                            }
+                            if !insists && !rebuts {
+                                return false;
+                            }
+                            let need = need_words();
+                            let m = words
+                                .iter()
+                                .filter(|w| old(w) || need.contains(**w))
+                                .count();
+                            (insists && m >= 2) || (rebuts && m >= 3)
                         };
                         // Resisting again when the first resistance was never answered
                         // repeats the emotion, whatever the words; asking for a manager
@@ -279,7 +293,6 @@ pub fn repeated_handoff(tt: &TaggedTranscript, _: &RuleSpec) -> Vec<Hit> {
     vec![]
 }
 
-/// Does the agent pass the case on with this hand-off (a brief, or the case restated)?
 /// Is this hand-off only someone else's promise to come back after the agent's own fix in
 /// the same sentence ("I'll log a missed pickup with the operator and they'll get back to
 /// you")? Then the case is dealt with, not handed over. Passing the customer or the case
@@ -298,6 +311,7 @@ fn follows_fix(t: &TaggedTurn, h: &crate::acts::Tag) -> bool {
             .any(|x| x.act == Act::Solution && x.sentence == h.sentence && x.offset < h.offset)
 }
 
+/// Does the agent pass the case on with this hand-off (a brief, or the case restated)?
 fn briefs(tt: &TaggedTranscript, i: usize, customer: &Words, stop: &Words) -> bool {
     // The hand-off turn and the agent's next turns until the customer speaks at length.
     for t in &tt.turns[i..] {
